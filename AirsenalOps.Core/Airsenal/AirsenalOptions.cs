@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace AirsenalOps.Core.Airsenal;
+
+/// <summary>Where AIrsenal's CLI and its SQLite database are.</summary>
+public sealed record AirsenalOptions
+{
+    /// <summary>Folder holding the airsenal_* executables; when unset they are looked up on PATH.</summary>
+    [ConfigurationKeyName("AIRSENAL_BIN_DIR")]
+    public string? BinDir { get; init; }
+
+    /// <summary>The durable copy of AIrsenal's database.</summary>
+    [ConfigurationKeyName("PERSISTENT_DB_PATH")]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "PERSISTENT_DB_PATH must not be empty.")]
+    public string PersistentDbPath { get; init; } = "/data/airsenal/data.db";
+
+    /// <summary>The working copy a job runs on.</summary>
+    [ConfigurationKeyName("LOCAL_DB_PATH")]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "LOCAL_DB_PATH must not be empty.")]
+    public string LocalDbPath { get; init; } = "/tmp/airsenal.db";
+}

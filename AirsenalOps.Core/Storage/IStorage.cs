@@ -1,0 +1,84 @@
+namespace AirsenalOps.Core.Storage;
+
+/// <summary>
+/// Everything the console persists, behind one port with an embedded (SQLite) and a MongoDB adapter.
+/// Each operation touches one document or row atomically: no multi-document transactions, so several
+/// console instances can share one MongoDB.
+/// </summary>
+public interface IStorage
+{
+    /// <summary>"sqlite" or "mongodb".</summary>
+    string Kind { get; }
+
+    IJobStore Jobs { get; }
+
+    IJobLogStore Logs { get; }
+
+    ISecretStore Secrets { get; }
+
+    /// <summary>Creates tables, collections and indexes; safe to call more than once.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Throws when the store does not answer.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+}
+
+public interface IJobStore
+{
+    Task InsertAsync(JobRecord job, CancellationToken cancellationToken);
+
+    Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(JobFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically moves the oldest pending job whose <see cref="JobRecord.NextAttemptAt"/> has come
+    /// to <see cref="JobStatus.Running"/> for <see cref="JobClaim.Owner"/>; null when there is none.
+    /// </summary>
+    Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="job"/> over the stored one if the stored status is still
+    /// <paramref name="expectedStatus"/> (any status when null). False when the status had changed
+    /// or the job is unknown: the caller lost a race and must re-read.
+    /// </summary>
+    Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken);
+}
+
+public interface IJobLogStore
+{
+    /// <summary>Appends lines numbered by the caller (one writer per job).</summary>
+    Task AppendAsync(string jobId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> lines with a sequence number above <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<LogLine>> ReadAsync(string jobId, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="count"/> lines, in order.</summary>
+    Task<IReadOnlyList<LogLine>> ReadTailAsync(string jobId, int count, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>The highest stored sequence number, 0 when the job has no lines.</summary>
+    Task<long> LastSeqAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a job's lines and returns how many there were.</summary>
+    Task<long> DeleteAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Lines stored across all jobs.</summary>
+    Task<long> CountAllAsync(CancellationToken cancellationToken);
+}
+
+public interface ISecretStore
+{
+    Task<IReadOnlyList<SecretRecord>> ListAsync(CancellationToken cancellationToken);
+
+    Task<SecretRecord?> GetAsync(string key, CancellationToken cancellationToken);
+
+    Task UpsertAsync(SecretRecord secret, CancellationToken cancellationToken);
+
+    /// <summary>False when there was no such key.</summary>
+    Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+}

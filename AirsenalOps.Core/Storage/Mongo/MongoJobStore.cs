@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Driver;
+
+namespace AirsenalOps.Core.Storage.Mongo;
+
+/// <summary>
+/// Jobs in the peer's `jobs` collection. Writes use $set on named fields, so fields this console does
+/// not know (such as the peer's inline `logs` array) survive an update.
+/// </summary>
+internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobStore
+{
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+    private static readonly JsonWriterSettings RelaxedJson = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson };
+
+    public Task InsertAsync(JobRecord job, CancellationToken cancellationToken) =>
+        jobs.InsertOneAsync(ToDocument(job), cancellationToken: cancellationToken);
+
+    public async Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var document = await jobs.Find(Filter.Eq("id", id)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : FromDocument(document);
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
+    {
+        var documents = await jobs.Find(ToFilter(filter))
+            .Sort(Builders<BsonDocument>.Sort.Descending("created_at"))
+            .Skip(filter.Skip)
+            .Limit(filter.Limit)
+            .ToListAsync(cancellationToken);
+        return documents.Select(FromDocument).ToList();
+    }
+
+    public Task<long> CountAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        jobs.CountDocumentsAsync(ToFilter(filter), cancellationToken: cancellationToken);
+
+    public async Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken)
+    {
+        var now = StorageJson.FormatDate(claim.Now);
+        var filter = Filter.Eq("status", StorageJson.ToText(JobStatus.Pending))
+            & (Filter.Exists("next_attempt_at", false) | Filter.Eq("next_attempt_at", BsonNull.Value) | Filter.Lte("next_attempt_at", now));
+        if (claim.Commands is not null)
+        {
+            filter &= Filter.In("command", claim.Commands);
+        }
+
+        // One FindOneAndUpdate: the server applies it to one document atomically, so of several
+        // claimers exactly one sees the pending job.
+        var document = await jobs.FindOneAndUpdateAsync(
+            filter,
+            Builders<BsonDocument>.Update
+                .Set("status", StorageJson.ToText(JobStatus.Running))
+                .Set("started_at", now)
+                .Set("owner", claim.Owner)
+                .Set("next_attempt_at", BsonNull.Value),
+            new FindOneAndUpdateOptions<BsonDocument>
+            {
+                Sort = Builders<BsonDocument>.Sort.Ascending("created_at"),
+                ReturnDocument = ReturnDocument.After,
+            },
+            cancellationToken);
+        return document is null ? null : FromDocument(document);
+    }
+
+    public async Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("id", job.Id);
+        if (expectedStatus is { } expected)
+        {
+            filter &= Filter.Eq("status", StorageJson.ToText(expected));
+        }
+
+        var fields = ToDocument(job);
+        fields.Remove("logs");
+        var result = await jobs.UpdateOneAsync(filter, new BsonDocument("$set", fields), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    private static FilterDefinition<BsonDocument> ToFilter(JobFilter filter)
+    {
+        var result = Filter.Empty;
+        if (filter.Status is { } status)
+        {
+            result &= Filter.Eq("status", StorageJson.ToText(status));
+        }
+
+        if (filter.Command is { } command)
+        {
+            result &= Filter.Eq("command", command);
+        }
+
+        return result;
+    }
+
+    internal static BsonDocument ToDocument(JobRecord job)
+    {
+        // Serialise through System.Text.Json so the snake_case field names are the same as the embedded store's.
+        var json = JsonSerializer.SerializeToNode(job, StorageJson.Options)!.AsObject();
+        foreach (var date in DateFields)
+        {
+            json.Remove(date);
+        }
+
+        json.Remove("legacy_logs");
+        json.Remove("is_finished");
+        var document = BsonDocument.Parse(json.ToJsonString());
+        document["created_at"] = BsonDates.Write(job.CreatedAt);
+        document["started_at"] = BsonDates.Write(job.StartedAt);
+        document["completed_at"] = BsonDates.Write(job.CompletedAt);
+        document["next_attempt_at"] = BsonDates.Write(job.NextAttemptAt);
+        document["eta"] = BsonDates.Write(job.Eta);
+        // The peer's documents carry `logs`; keep the field so its readers find one (lines live in job_logs).
+        document["logs"] = new BsonArray();
+        return document;
+    }
+
+    internal static JobRecord FromDocument(BsonDocument document)
+    {
+        var copy = document.DeepClone().AsBsonDocument;
+        copy.Remove("_id");
+        var legacyLogs = copy.TryGetValue("logs", out var logs) && logs.IsBsonArray
+            ? logs.AsBsonArray.Select(l => l.IsString ? l.AsString : l.ToString()!).ToList()
+            : null;
+        copy.Remove("logs");
+        foreach (var date in DateFields)
+        {
+            copy.Remove(date);
+        }
+
+        // Attempts carry their own dates as strings already (written by System.Text.Json).
+        var json = JsonNode.Parse(copy.ToJson(RelaxedJson))!.AsObject();
+        var job = json.Deserialize<JobRecord>(StorageJson.Options)
+            ?? throw new InvalidDataException("A stored job document is empty.");
+        return job with
+        {
+            CreatedAt = BsonDates.Read(document, "created_at") ?? DateTimeOffset.UnixEpoch,
+            StartedAt = BsonDates.Read(document, "started_at"),
+            CompletedAt = BsonDates.Read(document, "completed_at"),
+            NextAttemptAt = BsonDates.Read(document, "next_attempt_at"),
+            Eta = BsonDates.Read(document, "eta"),
+            LegacyLogs = legacyLogs is { Count: > 0 } ? legacyLogs : null,
+        };
+    }
+
+    private static readonly string[] DateFields = ["created_at", "started_at", "completed_at", "next_attempt_at", "eta"];
+}

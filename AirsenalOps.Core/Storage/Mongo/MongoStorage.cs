@@ -1,0 +1,56 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace AirsenalOps.Core.Storage.Mongo;
+
+/// <summary>
+/// The MongoDB adapter, on the peer console's collections (`jobs`, `secrets`) plus `job_logs`
+/// for log lines, which would otherwise hit the 16 MB document limit.
+/// </summary>
+public sealed class MongoStorage : IStorage
+{
+    private readonly IMongoDatabase _database;
+
+    public MongoStorage(string connectionString, string databaseName)
+    {
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        _database = new MongoClient(settings).GetDatabase(databaseName);
+        var jobs = _database.GetCollection<BsonDocument>("jobs");
+        var logs = _database.GetCollection<BsonDocument>("job_logs");
+        var secrets = _database.GetCollection<BsonDocument>("secrets");
+        Jobs = new MongoJobStore(jobs);
+        Logs = new MongoJobLogStore(logs);
+        Secrets = new MongoSecretStore(secrets);
+    }
+
+    public string Kind => "mongodb";
+
+    public IJobStore Jobs { get; }
+
+    public IJobLogStore Logs { get; }
+
+    public ISecretStore Secrets { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var jobs = _database.GetCollection<BsonDocument>("jobs").Indexes;
+        await jobs.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await jobs.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("status").Ascending("created_at")),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("job_logs").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending("job_id").Ascending("seq"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("secrets").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("key"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+}

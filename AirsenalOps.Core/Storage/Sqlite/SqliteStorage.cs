@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+
+namespace AirsenalOps.Core.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in DATA_DIR, WAL mode so readers never block the job writer.
+/// </summary>
+public sealed class SqliteStorage : IStorage
+{
+    private readonly string _connectionString;
+
+    public SqliteStorage(string databasePath)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Busy waits are retried by the provider up to this many seconds.
+            DefaultTimeout = 30,
+        }.ToString();
+        Jobs = new SqliteJobStore(this);
+        Logs = new SqliteJobLogStore(this);
+        Secrets = new SqliteSecretStore(this);
+    }
+
+    public string Kind => "sqlite";
+
+    public string DatabasePath { get; }
+
+    public IJobStore Jobs { get; }
+
+    public IJobLogStore Logs { get; }
+
+    public ISecretStore Secrets { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS jobs (
+                id TEXT PRIMARY KEY,
+                command TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                next_attempt_at TEXT NULL,
+                doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_jobs_created ON jobs (created_at);
+            CREATE INDEX IF NOT EXISTS ix_jobs_status_created ON jobs (status, created_at);
+            CREATE TABLE IF NOT EXISTS job_logs (
+                job_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                ts TEXT NOT NULL,
+                stream TEXT NOT NULL,
+                text TEXT NOT NULL,
+                PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS secrets (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at TEXT NULL);
+            """, cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT 1 FROM jobs LIMIT 1;", cancellationToken);
+    }
+
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // NORMAL is durable against a crash of the console in WAL mode; only power loss can drop the last commits.
+        await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken);
+        return connection;
+    }
+
+    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AirsenalOps.Core.Storage;
+
+/// <summary>Serialisation shared by the adapters: snake_case names and lower-case enums, as the peer wrote them.</summary>
+public static class StorageJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// Fixed-width UTC ISO-8601 ("2026-08-08T10:00:00.0000000+00:00"): sorts as text and
+    /// reads back in Python with datetime.fromisoformat.
+    /// </summary>
+    public static string FormatDate(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseDate(string value) =>
+        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public static string ToText(JobStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    public static string ToText(LogSource stream) => JsonNamingPolicy.SnakeCaseLower.ConvertName(stream.ToString());
+
+    public static JobStatus ParseStatus(string text) =>
+        Enum.TryParse<JobStatus>(text, ignoreCase: true, out var status)
+            ? status
+            : throw new FormatException($"Unknown job status '{text}'.");
+
+    public static LogSource ParseSource(string text) =>
+        Enum.TryParse<LogSource>(text, ignoreCase: true, out var stream) ? stream : LogSource.Stdout;
+}

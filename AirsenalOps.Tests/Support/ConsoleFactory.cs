@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AirsenalOps.Tests.Support;
+
+/// <summary>
+/// The whole console in-process on a throwaway DATA_DIR (embedded store unless a test sets MONGO_URL).
+/// Settings are given as the same flat variables an operator would export.
+/// </summary>
+public class ConsoleFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _data = new();
+
+    public ConsoleFactory(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Settings = new Dictionary<string, string?>
+        {
+            ["DATA_DIR"] = _data.Path,
+            ["LOG_LEVEL"] = "WARNING",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+    }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public string DataDir => _data.Path;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _data.Dispose();
+        }
+    }
+}

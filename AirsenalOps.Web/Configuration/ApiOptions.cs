@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AirsenalOps.Web.Configuration;
+
+/// <summary>CORS and rate limiting for the JSON API, under the peer console's variable names.</summary>
+public sealed record ApiOptions : IValidatableObject
+{
+    /// <summary>Comma-separated origins allowed to call the API from a browser.</summary>
+    [ConfigurationKeyName("CORS_ORIGINS")]
+    public string CorsOrigins { get; init; } = "http://localhost:3000";
+
+    [ConfigurationKeyName("RATE_LIMIT_ENABLED")]
+    public bool RateLimitEnabled { get; init; } = true;
+
+    [ConfigurationKeyName("RATE_LIMIT_PER_MINUTE")]
+    [Range(1, 1_000_000, ErrorMessage = "RATE_LIMIT_PER_MINUTE must be between 1 and 1000000.")]
+    public int RateLimitPerMinute { get; init; } = 60;
+
+    public IReadOnlyList<string> CorsOriginList =>
+        CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var origin in CorsOriginList)
+        {
+            if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
+            {
+                yield return new ValidationResult($"CORS_ORIGINS has '{origin}', which is not an absolute URL.", ["CORS_ORIGINS"]);
+            }
+        }
+    }
+}

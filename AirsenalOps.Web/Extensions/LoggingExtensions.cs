@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using AirsenalOps.Web.Configuration;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Formatting.Json;
+using Serilog.Sinks.SystemConsole.Themes;
+
+namespace AirsenalOps.Web.Extensions;
+
+public static class LoggingExtensions
+{
+    /// <summary>
+    /// Serilog to stdout: one JSON object per line (LOG_FORMAT=json, the default) or coloured text.
+    /// Validated here rather than at host start because logging is configured before the host exists.
+    /// </summary>
+    public static WebApplicationBuilder AddConsoleLogging(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.Get<LoggingOptions>() ?? new LoggingOptions();
+        var failures = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), failures, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(nameof(LoggingOptions), typeof(LoggingOptions), failures.Select(f => f.ErrorMessage ?? "invalid"));
+        }
+
+        builder.Services.AddSerilog((services, configuration) =>
+        {
+            configuration
+                .MinimumLevel.Is(options.MinimumLevel)
+                // Framework chatter stays at warning unless the operator asks for debug.
+                .MinimumLevel.Override("Microsoft", options.MinimumLevel > Serilog.Events.LogEventLevel.Information ? options.MinimumLevel : Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+                .Enrich.FromLogContext()
+                .ReadFrom.Services(services);
+            if (options.IsJson)
+            {
+                configuration.WriteTo.Console(new JsonFormatter(renderMessage: true));
+            }
+            else
+            {
+                configuration.WriteTo.Console(
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                    theme: AnsiConsoleTheme.Code,
+                    applyThemeToRedirectedOutput: true);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>One line per request, with its id, instead of the framework's several.</summary>
+    public static WebApplication UseRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("RequestId", http.TraceIdentifier);
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms ({RequestId})";
+        });
+        return app;
+    }
+}

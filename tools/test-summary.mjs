@@ -1,0 +1,68 @@
+// Reads the TRX and Cobertura files of one test run and prints what CI reads:
+// line coverage of Core and Web, then a last plain line "N passed, N failed[, N skipped]".
+// Exit code: 1 when a test failed, none ran, or coverage is under the floor.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [resultsDir, floorArg] = process.argv.slice(2);
+const floor = Number(floorArg ?? '0');
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const files = walk(resultsDir);
+let passed = 0, failed = 0, skipped = 0;
+for (const trx of files.filter((f) => f.endsWith('.trx'))) {
+  const text = readFileSync(trx, 'utf8');
+  const counters = /<Counters\b([^>]*)\/>/.exec(text);
+  if (!counters) continue;
+  const attr = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(counters[1])?.[1] ?? 0);
+  passed += attr('passed');
+  failed += attr('failed') + attr('error') + attr('timeout') + attr('aborted');
+  skipped += attr('notExecuted');
+}
+
+// Cobertura: each class lists its lines after its methods; a line counts once per file,
+// covered if any report says so (several classes, e.g. async state machines, share a file).
+const perPackage = new Map();
+for (const report of files.filter((f) => f.endsWith('coverage.cobertura.xml'))) {
+  const text = readFileSync(report, 'utf8');
+  for (const pkg of text.matchAll(/<package\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/package>/g)) {
+    const lines = perPackage.get(pkg[1]) ?? new Map();
+    for (const cls of pkg[2].matchAll(/<class\b[^>]*\bfilename="([^"]+)"[^>]*>([\s\S]*?)<\/class>/g)) {
+      const body = cls[2].includes('</methods>') ? cls[2].slice(cls[2].lastIndexOf('</methods>')) : cls[2];
+      for (const line of body.matchAll(/<line\b[^>]*\bnumber="(\d+)"[^>]*\bhits="(\d+)"/g)) {
+        const key = `${cls[1]}:${line[1]}`;
+        lines.set(key, (lines.get(key) ?? false) || Number(line[2]) > 0);
+      }
+    }
+    perPackage.set(pkg[1], lines);
+  }
+}
+
+let ok = true;
+let totalCovered = 0, totalValid = 0;
+for (const [name, lines] of [...perPackage].sort()) {
+  const valid = lines.size;
+  const covered = [...lines.values()].filter(Boolean).length;
+  const pct = valid ? (100 * covered) / valid : 0;
+  totalCovered += covered; totalValid += valid;
+  console.log(`coverage ${name}: ${pct.toFixed(1)}% of ${valid} lines`);
+}
+if (totalValid) {
+  const pct = (100 * totalCovered) / totalValid;
+  console.log(`coverage total (Core + Web): ${pct.toFixed(1)}% (floor ${floor}%)`);
+  if (pct < floor) { console.log(`coverage is under the floor of ${floor}%`); ok = false; }
+} else {
+  console.log('coverage: no report found');
+  if (floor > 0) ok = false;
+}
+
+if (passed + failed === 0) ok = false;
+if (failed > 0) ok = false;
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+process.exit(ok ? 0 : 1);
