@@ -65,6 +65,13 @@ public static class ApiExtensions
         return app;
     }
 
+    /// <summary>
+    /// A group of admin-only API routes under <c>/api{prefix}</c>. Every protected area maps its routes
+    /// through this, so authorization is set in one place.
+    /// </summary>
+    public static RouteGroupBuilder MapProtectedApi(this IEndpointRouteBuilder app, string prefix) =>
+        app.MapGroup(Prefix + prefix);
+
     /// <summary>Unknown `/api/*` routes answer JSON 404, never the UI's HTML not-found page.</summary>
     public static WebApplication MapApiFallback(this WebApplication app)
     {

@@ -1,0 +1,45 @@
+namespace AirsenalOps.Core.Secrets;
+
+/// <summary>Replaces sensitive secret values with *** in text that leaves the process (job logs, messages).</summary>
+public sealed class SecretMasker
+{
+    public const string Mask = "***";
+
+    /// <summary>Keys whose values must never be shown. FPL_TEAM_ID and FPL_LEAGUE_ID are public identifiers.</summary>
+    public static readonly IReadOnlySet<string> SensitiveKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "FPL_LOGIN", "FPL_PASSWORD", "APP_ADMIN_PASSWORD_HASH", "AIRSENAL_DB_PASSWORD", "DISCORD_WEBHOOK", "JWT_SECRET", "ENCRYPTION_KEY",
+    };
+
+    private readonly string[] _values;
+
+    public SecretMasker(IEnumerable<string> sensitiveValues)
+    {
+        // Longest first, so a value that contains another is masked whole. Very short values would
+        // mask ordinary words, so they are left out.
+        _values = sensitiveValues
+            .Where(v => v.Length >= 3)
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(v => v.Length)
+            .ToArray();
+    }
+
+    public static SecretMasker Empty { get; } = new([]);
+
+    /// <summary>A masker for the sensitive entries of a decrypted secret set.</summary>
+    public static SecretMasker For(IReadOnlyDictionary<string, string> secrets) =>
+        new(secrets.Where(s => SensitiveKeys.Contains(s.Key)).Select(s => s.Value));
+
+    public string Apply(string text)
+    {
+        foreach (var value in _values)
+        {
+            if (text.Contains(value, StringComparison.Ordinal))
+            {
+                text = text.Replace(value, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,35 @@
+using AirsenalOps.Core.Secrets;
+
+namespace AirsenalOps.Tests.Unit;
+
+public sealed class SecretMaskerTests
+{
+    [Fact]
+    public void Apply_MasksSensitiveValuesOnly()
+    {
+        var masker = SecretMasker.For(new Dictionary<string, string>
+        {
+            ["FPL_PASSWORD"] = "hunter22",
+            ["FPL_LOGIN"] = "me@example.com",
+            ["FPL_TEAM_ID"] = "123456",
+        });
+
+        var masked = masker.Apply("login me@example.com with hunter22 for team 123456");
+
+        Assert.Equal("login *** with *** for team 123456", masked);
+    }
+
+    [Fact]
+    public void Apply_MasksTheLongerValueWhole_WhenOneContainsAnother()
+    {
+        var masker = new SecretMasker(["secret", "secret-and-more"]);
+
+        Assert.Equal("x *** y ***", masker.Apply("x secret-and-more y secret"));
+    }
+
+    [Fact]
+    public void Apply_IgnoresTooShortValues()
+    {
+        Assert.Equal("a b", new SecretMasker(["a"]).Apply("a b"));
+    }
+}
