@@ -39,6 +39,19 @@ public sealed class MongoTestServer : IAsyncLifetime
             return;
         }
 
+        await StartNodeAsync(0);
+    }
+
+    /// <summary>A CongoDB server of its own on <paramref name="port"/>, for tests that start one late.</summary>
+    public static async Task<MongoTestServer> StartLocalAsync(int port)
+    {
+        var server = new MongoTestServer();
+        await server.StartNodeAsync(port);
+        return server;
+    }
+
+    private async Task StartNodeAsync(int port)
+    {
         var toolDir = Path.Combine(RepositoryRoot.Find(), "tools", "mongo-test-server");
         if (!Directory.Exists(Path.Combine(toolDir, "node_modules", "@push.rocks", "smartmongo")))
         {
@@ -55,7 +68,7 @@ public sealed class MongoTestServer : IAsyncLifetime
             UseShellExecute = false,
         };
         start.ArgumentList.Add("server.js");
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
 
         var stderr = _process.StandardError.ReadToEndAsync();
