@@ -30,8 +30,59 @@ public sealed class StartupConfigTests : IDisposable
         Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GoodSettings_TheSameProcessStarts_AndAnswersHealth()
+    {
+        using var process = Process.Start(StartInfo(new Dictionary<string, string>())) ?? throw new InvalidOperationException("dotnet did not start.");
+        try
+        {
+            _ = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(ExitTimeout);
+            string? address = null;
+            while (address is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var at = line.IndexOf("http://127.0.0.1:", StringComparison.Ordinal);
+                if (line.Contains("Now listening", StringComparison.Ordinal) && at >= 0)
+                {
+                    address = new string(line[at..].TakeWhile(c => c is not ('"' or ' ' or '\\')).ToArray());
+                }
+            }
+
+            Assert.NotNull(address);
+            _ = process.StandardOutput.ReadToEndAsync();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.True(File.Exists(_dir.File(Path.Combine("data", "airsenalops.db"))));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Starts the console's build output with only the given settings (plus a temp DATA_DIR) and waits for it to exit.</summary>
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunConsoleAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        using var process = Process.Start(StartInfo(settings)) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(ExitTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The console did not exit within {ExitTimeout.TotalSeconds} s. stderr: {await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -56,21 +107,7 @@ public sealed class StartupConfigTests : IDisposable
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ExitTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The console did not exit within {ExitTimeout.TotalSeconds} s. stderr: {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return start;
     }
 
     /// <summary>
