@@ -130,6 +130,13 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
             copy.Remove(date);
         }
 
+        // The peer wrote null for fields it had no value for (`parameters: None`); a missing field takes
+        // the record's default instead, so a non-null field such as Parameters never reads as null.
+        foreach (var name in copy.Names.Where(n => copy[n].IsBsonNull).ToList())
+        {
+            copy.Remove(name);
+        }
+
         // Attempts carry their own dates as strings already (written by System.Text.Json).
         var json = JsonNode.Parse(copy.ToJson(RelaxedJson))!.AsObject();
         var job = json.Deserialize<JobRecord>(StorageJson.Options)

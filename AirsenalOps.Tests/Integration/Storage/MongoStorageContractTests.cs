@@ -94,6 +94,35 @@ public sealed class MongoStorageContractTests(MongoTestServer server) : StorageC
     }
 
     [Fact]
+    public async Task SparsePeerJobDocument_WithNullsAndMissingFields_IsRead()
+    {
+        await Database.GetCollection<BsonDocument>("jobs").InsertOneAsync(new BsonDocument
+        {
+            ["id"] = "0d5e7c55-1111-4222-8333-444455556666",
+            ["command"] = "setup_db",
+            ["parameters"] = BsonNull.Value,
+            ["status"] = "cancelling",
+            ["output"] = new BsonDocument(),
+            ["created_at"] = "2025-09-04T07:00:00",
+            ["started_at"] = BsonNull.Value,
+            ["completed_at"] = "",
+        });
+
+        var job = await Storage.Jobs.GetAsync("0d5e7c55-1111-4222-8333-444455556666", CancellationToken.None);
+
+        Assert.NotNull(job);
+        Assert.Equal(JobStatus.Cancelling, job.Status);
+        Assert.NotNull(job.Parameters);
+        Assert.Empty(job.Parameters);
+        Assert.Empty(job.Output!);
+        Assert.Equal(0, job.RetryCount);
+        Assert.Null(job.StartedAt);
+        Assert.Null(job.CompletedAt);
+        Assert.Null(job.LegacyLogs);
+        Assert.Empty(job.Attempts);
+    }
+
+    [Fact]
     public async Task Update_KeepsFieldsThisConsoleDoesNotKnow()
     {
         var jobs = Database.GetCollection<BsonDocument>("jobs");
