@@ -40,6 +40,7 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
+    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +63,12 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may dispose its services before it stops them (WebApplicationFactory does).
+        if (_retrying.IsCompleted || _disposed)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         try
         {
@@ -73,7 +80,17 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     private async Task RetryAsync(CancellationToken cancellationToken)
     {

@@ -27,7 +27,8 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
     {
         var documents = await jobs.Find(ToFilter(filter))
-            .Sort(Builders<BsonDocument>.Sort.Descending("created_at"))
+            // _id breaks ties in insertion order, as rowid does in the embedded store.
+            .Sort(Builders<BsonDocument>.Sort.Descending("created_at").Descending("_id"))
             .Skip(filter.Skip)
             .Limit(filter.Limit)
             .ToListAsync(cancellationToken);
@@ -58,7 +59,7 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
                 .Set("next_attempt_at", BsonNull.Value),
             new FindOneAndUpdateOptions<BsonDocument>
             {
-                Sort = Builders<BsonDocument>.Sort.Ascending("created_at"),
+                Sort = Builders<BsonDocument>.Sort.Ascending("created_at").Ascending("_id"),
                 ReturnDocument = ReturnDocument.After,
             },
             cancellationToken);

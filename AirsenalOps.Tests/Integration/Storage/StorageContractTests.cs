@@ -216,6 +216,26 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JobsCreatedAtTheSameInstant_ListNewestInsertedFirst_AndClaimInInsertionOrder()
+    {
+        var jobs = Enumerable.Range(0, 5).Select(_ => NewJob(createdAt: T0)).ToList();
+        foreach (var job in jobs)
+        {
+            await Storage.Jobs.InsertAsync(job, None);
+        }
+
+        var listed = await Storage.Jobs.ListAsync(new JobFilter(), None);
+        Assert.Equal(jobs.Select(j => j.Id).Reverse(), listed.Select(j => j.Id));
+        var claimed = new List<string>();
+        while (await Storage.Jobs.ClaimNextAsync(new JobClaim("me", T0.AddHours(1)), None) is { } job)
+        {
+            claimed.Add(job.Id);
+        }
+
+        Assert.Equal(jobs.Select(j => j.Id), claimed);
+    }
+
+    [Fact]
     public async Task Claim_LeavesAJobWhoseNextAttemptIsInTheFuture_UntilItsTimeComes()
     {
         var waiting = NewJob(createdAt: T0) with { NextAttemptAt = T0.AddMinutes(10), RetryCount = 1 };
