@@ -1,5 +1,6 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Configuration;
@@ -13,6 +14,7 @@ try
     builder.AddAirsenal();
     builder.AddJobs();
     builder.AddJobsWebSocket();
+    builder.AddSchedules();
     builder.AddApi();
     builder.AddUi();
 
@@ -23,6 +25,7 @@ try
     app.MapHealthApi();
     app.MapJobsApi();
     app.MapJobsWebSocket();
+    app.MapSchedulesApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
