@@ -19,7 +19,7 @@ public enum AdminSource
 public sealed record AdminIdentity(string Email, string PasswordHash, AdminSource Source)
 {
     /// <summary>A digest of address and hash: sessions carry it, so a password change ends all of them.</summary>
-    public string Stamp { get; } = Convert.ToHexString(
+    public string Stamp => Convert.ToHexString(
         SHA256.HashData(Encoding.UTF8.GetBytes(Email.ToUpperInvariant() + "\n" + PasswordHash)))[..24];
 
     public bool Is(string? email) => email is not null && string.Equals(email.Trim(), Email, StringComparison.OrdinalIgnoreCase);
