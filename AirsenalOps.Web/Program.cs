@@ -15,6 +15,7 @@ try
     builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddJobsWebSocket();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -30,6 +31,8 @@ try
     app.MapAuthApi();
     app.MapSecretsApi();
     app.MapSessionEndpoints();
+    app.MapJobsApi();
+    app.MapJobsWebSocket();
     app.MapApiFallback();
     app.MapUi();
     app.Run();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AirsenalOps.Core;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Auth;
 using Microsoft.AspNetCore.Diagnostics;
@@ -21,6 +22,8 @@ public static class ApiExtensions
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddProblemDetails();
+        // CORS_ORIGINS and RATE_LIMIT_*: a bad value stops the start, even before anything reads them.
+        builder.Services.AddValidatedOptions<Configuration.ApiOptions>(builder.Configuration);
         return builder;
     }
 

@@ -31,6 +31,13 @@ public static class AuthExtensions
         services.AddHostedService<JwtSigningKeyCheck>();
         services.AddSingleton<AdminTokens>();
         services.AddSingleton<AdminTokenValidator>();
+
+        // The jobs WebSocket takes its token from ?token=: same rules as the bearer handler.
+        services.AddSingleton<JobSocketTokenCheck>(sp =>
+        {
+            var validator = sp.GetRequiredService<AdminTokenValidator>();
+            return async (token, cancellationToken) => (await validator.ValidateAsync(token, cancellationToken)).IsValid;
+        });
         services.AddSingleton<AdminSessions>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
 

@@ -33,6 +33,18 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
     }
 
     [Fact]
+    public async Task JobsWebSocketTokenCheck_IsTheAdminTokenValidator()
+    {
+        _ = _factory.CreateClient();
+        var check = _factory.Services.GetRequiredService<AirsenalOps.Web.Api.JobSocketTokenCheck>();
+        var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue(AuthTestData.AdminEmail);
+
+        Assert.True(await check(issued, CancellationToken.None));
+        Assert.False(await check(null, CancellationToken.None));
+        Assert.False(await check(AuthTestData.PeerToken(AuthTestData.JwtSecret, "else@example.com", DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Circuit_TurnsAnonymous_AsSoonAsItsSessionIsRevoked()
     {
         _ = _factory.CreateClient();
