@@ -1,8 +1,10 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Schedules;
+using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Api;
+using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
 
@@ -11,18 +13,26 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddConsoleLogging();
     builder.AddStorage();
+    builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
     builder.AddJobsWebSocket();
     builder.AddSchedules();
     builder.AddApi();
+    builder.AddAuth();
+    builder.AddRateLimiting();
     builder.AddUi();
 
     var app = builder.Build();
     app.UseRequestLogging();
+    app.UseAuth();
     app.UseUi();
     app.UseApiErrors();
+    app.UseAdminAuthorization();
     app.MapHealthApi();
+    app.MapAuthApi();
+    app.MapSecretsApi();
+    app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
     app.MapSchedulesApi();

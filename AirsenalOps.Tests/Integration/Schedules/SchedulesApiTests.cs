@@ -5,22 +5,38 @@ using System.Text.Json.Nodes;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Integration.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AirsenalOps.Tests.Integration.Schedules;
 
 /// <summary>/api/schedules on the whole console, with the real engine running the fake AIrsenal scripts.</summary>
-public sealed class SchedulesApiTests : IDisposable
+public sealed class SchedulesApiTests : IAsyncLifetime, IDisposable
 {
     private readonly JobsFactory _factory;
-    private readonly HttpClient _client;
+    private HttpClient _client = null!;
 
     public SchedulesApiTests()
     {
-        _factory = new JobsFactory(services: services =>
+        _factory = new JobsFactory(AuthTestData.Settings(), services =>
             services.AddSingleton<IDeadlineSource>(new FixedDeadlines([DateTimeOffset.UtcNow.AddDays(2), DateTimeOffset.UtcNow.AddDays(9)])));
-        _client = _factory.CreateClient();
+    }
+
+    public async Task InitializeAsync() => _client = await AdminClientAsync(_factory);
+
+    /// <summary>A client that logged in as the admin (every /api/schedules route requires it).</summary>
+    private static async Task<HttpClient> AdminClientAsync(JobsFactory factory)
+    {
+        using var anonymous = factory.CreateClient();
+        return factory.Authorized(await AuthTestData.LoginAsync(anonymous));
+    }
+
+    [Fact]
+    public async Task WithoutLogin_Answers401()
+    {
+        using var anonymous = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/schedules")).StatusCode);
     }
 
     [Fact]
@@ -95,12 +111,12 @@ public sealed class SchedulesApiTests : IDisposable
     public async Task RunNow_Chain_StopsAtAFailedStep_WithTheRealEngine()
     {
         // "predict" runs the fake script's failing mode here, so the chain has a step to stop at.
-        using var factory = new JobsFactory(services: services =>
+        using var factory = new JobsFactory(AuthTestData.Settings(), services =>
         {
             services.AddSingleton<IDeadlineSource>(new FixedDeadlines([]));
             services.AddJobCommand(TestCommands.Fail with { Name = "predict" });
         });
-        using var client = factory.CreateClient();
+        using var client = await AdminClientAsync(factory);
         var created = await client.PostAsJsonAsync("/api/schedules", new { target = "weekly_chain", cron = "0 0 1 1 *" });
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
 
@@ -161,9 +177,11 @@ public sealed class SchedulesApiTests : IDisposable
         throw new TimeoutException($"The run did not end: {JsonSerializer.Serialize(schedule?.Active)}");
     }
 
+    public Task DisposeAsync() => Task.CompletedTask;
+
     public void Dispose()
     {
-        _client.Dispose();
+        _client?.Dispose();
         _factory.Dispose();
     }
 
