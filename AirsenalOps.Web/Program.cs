@@ -1,5 +1,6 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Notifications;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
@@ -18,6 +19,7 @@ try
     builder.AddJobs();
     builder.AddJobsWebSocket();
     builder.AddSchedules();
+    builder.AddNotifications();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -36,6 +38,7 @@ try
     app.MapJobsApi();
     app.MapJobsWebSocket();
     app.MapSchedulesApi();
+    app.MapNotificationsApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
