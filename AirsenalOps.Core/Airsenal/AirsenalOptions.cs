@@ -19,4 +19,9 @@ public sealed record AirsenalOptions
     [ConfigurationKeyName("LOCAL_DB_PATH")]
     [Required(AllowEmptyStrings = false, ErrorMessage = "LOCAL_DB_PATH must not be empty.")]
     public string LocalDbPath { get; init; } = "/tmp/airsenal.db";
+
+    /// <summary>How many dated copies of the persistent database to keep (each successful job makes one).</summary>
+    [ConfigurationKeyName("DB_BACKUPS")]
+    [Range(0, 1000, ErrorMessage = "DB_BACKUPS must be between 0 and 1000.")]
+    public int DbBackups { get; init; } = 5;
 }

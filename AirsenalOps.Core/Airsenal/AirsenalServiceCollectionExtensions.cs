@@ -1,4 +1,6 @@
+using AirsenalOps.Core.Airsenal.Database;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace AirsenalOps.Core.Airsenal;
@@ -10,6 +12,8 @@ public static class AirsenalServiceCollectionExtensions
     {
         builder.Services.AddValidatedOptions<AirsenalOptions>(builder.Configuration);
         builder.Services.AddSingleton<AirsenalCli>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AirsenalDatabase>();
         return builder;
     }
 }
