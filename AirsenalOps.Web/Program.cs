@@ -1,6 +1,8 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
@@ -12,6 +14,8 @@ try
     builder.AddStorage();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddReports();
+    builder.AddTeam();
     builder.AddApi();
     builder.AddUi();
 
@@ -20,6 +24,9 @@ try
     app.UseUi();
     app.UseApiErrors();
     app.MapHealthApi();
+    app.MapReportsApi();
+    app.MapTeamApi();
+    app.MapDatabaseApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
