@@ -1,4 +1,5 @@
 using AirsenalOps.Core.Airsenal.Database;
+using AirsenalOps.Core.Storage;
 
 namespace AirsenalOps.Web.Api;
 
@@ -14,11 +15,11 @@ public static class DatabaseEndpoints
         return app;
     }
 
-    private static async Task<IResult> RestoreAsync(string name, AirsenalDatabase database, CancellationToken cancellationToken)
+    private static async Task<IResult> RestoreAsync(string name, AirsenalDatabase database, IStorage storage, CancellationToken cancellationToken)
     {
         try
         {
-            var backup = await database.RestoreAsync(name, cancellationToken);
+            var backup = await database.RestoreAsync(name, async (jobId, ct) => await storage.Jobs.GetAsync(jobId, ct) is { IsFinished: false }, cancellationToken);
             return TypedResults.Ok(new { success = true, restored = backup.Name, created_at = backup.CreatedAt });
         }
         catch (BackupNotFoundException ex)

@@ -39,7 +39,7 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
 
     // One job holds the local copy at a time; restores and copies never overlap.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private int _leases;
+    private string? _holder;
 
     public string PersistentPath => Path.GetFullPath(options.Value.PersistentDbPath);
 
@@ -47,19 +47,24 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
 
     public string BackupDirectory => Path.Combine(Path.GetDirectoryName(PersistentPath)!, BackupFolder);
 
+    /// <summary>The job working on the local copy, or null.</summary>
+    public string? Holder => Volatile.Read(ref _holder);
+
     /// <summary>True while a job works on the local copy.</summary>
-    public bool InUse => Volatile.Read(ref _leases) > 0;
+    public bool InUse => Holder is not null;
 
     /// <summary>
-    /// Copies the persistent database to the local path for a job. Without a persistent copy the job starts
-    /// from nothing (setup_db creates it), so a stale local file from an earlier failed job is removed.
+    /// Copies the persistent database to the local path for job <paramref name="holder"/>. Without a persistent
+    /// copy the job starts from nothing (setup_db creates it), so a stale local file from an earlier job is removed.
+    /// Jobs that write the database run one at a time, so a previous holder that never completed (a cancelled
+    /// job) is simply replaced.
     /// </summary>
-    public async Task PrepareLocalAsync(CancellationToken cancellationToken)
+    public async Task PrepareLocalAsync(string holder, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            Interlocked.Increment(ref _leases);
+            Volatile.Write(ref _holder, holder);
             DeleteWithCompanions(LocalPath);
             if (File.Exists(PersistentPath))
             {
@@ -68,7 +73,7 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
         }
         catch
         {
-            Interlocked.Decrement(ref _leases);
+            Volatile.Write(ref _holder, null);
             throw;
         }
         finally
@@ -76,6 +81,9 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
             _gate.Release();
         }
     }
+
+    /// <summary>Forgets a holder that ended without completing (cancelled or interrupted); the persistent copy is untouched.</summary>
+    public void Release(string holder) => Interlocked.CompareExchange(ref _holder, null, holder);
 
     /// <summary>
     /// Ends a job's use of the local copy. On success the previous persistent copy becomes a dated backup and
@@ -98,11 +106,7 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
         }
         finally
         {
-            if (Interlocked.Decrement(ref _leases) < 0)
-            {
-                Interlocked.Exchange(ref _leases, 0);
-            }
-
+            Volatile.Write(ref _holder, null);
             _gate.Release();
         }
     }
@@ -137,10 +141,16 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
 
     /// <summary>
     /// Puts a backup back as the persistent copy. The copy it replaces is itself kept as a backup first, so a
-    /// restore can be undone. Refused while a job works on the database.
+    /// restore can be undone. Refused while a job works on the database; <paramref name="isHolderActive"/>
+    /// tells whether the holder's job still runs (a cancelled job never completes its hold).
     /// </summary>
-    public async Task<DatabaseBackup> RestoreAsync(string name, CancellationToken cancellationToken)
+    public async Task<DatabaseBackup> RestoreAsync(string name, Func<string, CancellationToken, Task<bool>>? isHolderActive, CancellationToken cancellationToken)
     {
+        if (Holder is { } holder && isHolderActive is not null && !await isHolderActive(holder, cancellationToken))
+        {
+            Release(holder);
+        }
+
         ArgumentNullException.ThrowIfNull(name);
         var backup = ListBackups().FirstOrDefault(b => b.Name == name) ?? throw new BackupNotFoundException(name);
         if (!await _gate.WaitAsync(TimeSpan.Zero, cancellationToken))

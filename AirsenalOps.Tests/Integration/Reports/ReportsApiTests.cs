@@ -166,7 +166,7 @@ public sealed class ReportsApiTests : IDisposable
         var client = Client();
         var database = _factory.Services.GetRequiredService<AirsenalOps.Core.Airsenal.Database.AirsenalDatabase>();
         AirsenalDbBuilder.Sample(_dbPath);
-        await database.PrepareLocalAsync(CancellationToken.None);
+        await database.PrepareLocalAsync("job-1", CancellationToken.None);
         File.Delete(database.LocalPath);
         using (new AirsenalDbBuilder(database.LocalPath))
         {

@@ -49,7 +49,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
         using var db = Create();
         WriteDb(db.PersistentPath, "persistent");
 
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
 
         Assert.Equal("persistent", ReadDb(db.LocalPath));
         Assert.True(db.InUse);
@@ -61,7 +61,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
         using var db = Create();
         WriteDb(db.LocalPath, "stale");
 
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
 
         Assert.False(File.Exists(db.LocalPath));
     }
@@ -71,7 +71,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
     {
         using var db = Create();
         WriteDb(db.PersistentPath, "v1");
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
         WriteDb(db.LocalPath, "v2");
 
         await db.CompleteAsync(succeeded: true, CancellationToken.None);
@@ -90,7 +90,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
     {
         using var db = Create();
         WriteDb(db.PersistentPath, "good");
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
         WriteDb(db.LocalPath, "half-done");
 
         await db.CompleteAsync(succeeded: false, CancellationToken.None);
@@ -108,7 +108,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
         for (var i = 1; i <= 4; i++)
         {
             _time.Advance(TimeSpan.FromMinutes(1));
-            await db.PrepareLocalAsync(CancellationToken.None);
+            await db.PrepareLocalAsync("job-1", CancellationToken.None);
             WriteDb(db.LocalPath, $"v{i}");
             await db.CompleteAsync(succeeded: true, CancellationToken.None);
         }
@@ -125,13 +125,13 @@ public sealed class AirsenalDatabaseTests : IDisposable
     {
         using var db = Create();
         WriteDb(db.PersistentPath, "v1");
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
         WriteDb(db.LocalPath, "v2");
         await db.CompleteAsync(true, CancellationToken.None);
         var v1 = Assert.Single(db.ListBackups());
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        await db.RestoreAsync(v1.Name, CancellationToken.None);
+        await db.RestoreAsync(v1.Name, null, CancellationToken.None);
 
         Assert.Equal("v1", ReadDb(db.PersistentPath));
         var backups = db.ListBackups();
@@ -144,13 +144,13 @@ public sealed class AirsenalDatabaseTests : IDisposable
     {
         using var db = Create();
         WriteDb(db.PersistentPath, "v1");
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
         await db.CompleteAsync(true, CancellationToken.None);
         var name = Assert.Single(db.ListBackups()).Name;
-        await db.PrepareLocalAsync(CancellationToken.None);
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
 
-        await Assert.ThrowsAsync<DatabaseBusyException>(() => db.RestoreAsync(name, CancellationToken.None));
-        await Assert.ThrowsAsync<BackupNotFoundException>(() => db.RestoreAsync("../data.db", CancellationToken.None));
+        await Assert.ThrowsAsync<DatabaseBusyException>(() => db.RestoreAsync(name, (_, _) => Task.FromResult(true), CancellationToken.None));
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => db.RestoreAsync("../data.db", null, CancellationToken.None));
         Assert.True(db.GetStatus().InUse);
     }
 
@@ -161,7 +161,7 @@ public sealed class AirsenalDatabaseTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(db.PersistentPath)!);
         await File.WriteAllTextAsync(db.PersistentPath, "this is not a database, just text long enough to have a header........");
 
-        var error = await Assert.ThrowsAsync<AirsenalDatabaseException>(() => db.PrepareLocalAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AirsenalDatabaseException>(() => db.PrepareLocalAsync("job-1", CancellationToken.None));
 
         Assert.Contains(db.PersistentPath, error.Message, StringComparison.Ordinal);
         Assert.False(db.InUse);
@@ -177,5 +177,22 @@ public sealed class AirsenalDatabaseTests : IDisposable
         Assert.False(status.Exists);
         Assert.Null(status.SizeBytes);
         Assert.Empty(status.Backups);
+    }
+
+    [Fact]
+    public async Task Restore_ReleasesAHolderWhoseJobHasEnded_ThenRestores()
+    {
+        using var db = Create();
+        WriteDb(db.PersistentPath, "v1");
+        await db.PrepareLocalAsync("job-1", CancellationToken.None);
+        await db.CompleteAsync(true, CancellationToken.None);
+        var name = Assert.Single(db.ListBackups()).Name;
+        await db.PrepareLocalAsync("cancelled-job", CancellationToken.None);
+
+        await db.RestoreAsync(name, (holder, _) => Task.FromResult(holder != "cancelled-job"), CancellationToken.None);
+
+        Assert.False(db.InUse);
+        db.Release("someone-else");
+        Assert.Null(db.Holder);
     }
 }
