@@ -14,6 +14,7 @@ try
     builder.AddStorage();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddJobsWebSocket();
     builder.AddReports();
     builder.AddTeam();
     builder.AddApi();
@@ -24,6 +25,8 @@ try
     app.UseUi();
     app.UseApiErrors();
     app.MapHealthApi();
+    app.MapJobsApi();
+    app.MapJobsWebSocket();
     app.MapReportsApi();
     app.MapTeamApi();
     app.MapDatabaseApi();
