@@ -14,6 +14,7 @@ try
     builder.AddStorage();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddAirsenalCommands();
     builder.AddJobsWebSocket();
     builder.AddReports();
     builder.AddTeam();
