@@ -1,9 +1,11 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Reports;
+using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
+using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
 
@@ -12,6 +14,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddConsoleLogging();
     builder.AddStorage();
+    builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
     builder.AddAirsenalCommands();
@@ -19,13 +22,20 @@ try
     builder.AddReports();
     builder.AddTeam();
     builder.AddApi();
+    builder.AddAuth();
+    builder.AddRateLimiting();
     builder.AddUi();
 
     var app = builder.Build();
     app.UseRequestLogging();
+    app.UseAuth();
     app.UseUi();
     app.UseApiErrors();
+    app.UseAdminAuthorization();
     app.MapHealthApi();
+    app.MapAuthApi();
+    app.MapSecretsApi();
+    app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
     app.MapReportsApi();

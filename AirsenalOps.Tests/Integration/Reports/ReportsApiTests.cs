@@ -6,6 +6,7 @@ using AirsenalOps.Core.Airsenal.Parsers;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Integration.Team;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Support;
 using AirsenalOps.Tests.Unit.Airsenal;
 using AirsenalOps.Tests.Unit.Reports;
@@ -16,7 +17,7 @@ namespace AirsenalOps.Tests.Integration.Reports;
 
 public sealed class ReportsApiTests : IDisposable
 {
-    private readonly ConsoleFactory _factory = new();
+    private readonly ConsoleFactory _factory = new(AuthTestData.Settings());
     private readonly string _dbPath;
 
     public ReportsApiTests()
@@ -31,7 +32,7 @@ public sealed class ReportsApiTests : IDisposable
     private HttpClient Client(string? teamId = "742663")
     {
         var secrets = teamId is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["FPL_TEAM_ID"] = teamId };
-        return _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets)))).CreateClient();
+        return _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets)))).CreateAdminClient();
     }
 
     /// <summary>Writes a job through the console's storage (the same DATA_DIR the client's host reads).</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AirsenalOps.Core.Secrets;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Support;
 using AirsenalOps.Tests.Unit.Reports;
 using Microsoft.AspNetCore.Http;
@@ -12,11 +13,7 @@ namespace AirsenalOps.Tests.Integration.Team;
 
 public sealed class TeamApiTests : IAsyncLifetime, IDisposable
 {
-    private readonly ConsoleFactory _factory = new(new Dictionary<string, string?>
-    {
-        ["FPL_API_RETRY_DELAY_MS"] = "10",
-        ["FPL_API_TIMEOUT_SECONDS"] = "10",
-    });
+    private readonly ConsoleFactory _factory = new(AuthTestData.Settings(("FPL_API_RETRY_DELAY_MS", "10"), ("FPL_API_TIMEOUT_SECONDS", "10")));
 
     private FplStubServer _fpl = null!;
 
@@ -36,7 +33,7 @@ public sealed class TeamApiTests : IAsyncLifetime, IDisposable
     private HttpClient Client(string? teamId = "742663")
     {
         var secrets = teamId is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["FPL_TEAM_ID"] = teamId };
-        return _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets)))).CreateClient();
+        return _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets)))).CreateAdminClient();
     }
 
     [Fact]
@@ -194,7 +191,7 @@ public sealed class TeamApiTests : IAsyncLifetime, IDisposable
 
 public sealed class TeamClockTests : IAsyncLifetime, IDisposable
 {
-    private readonly ConsoleFactory _factory = new();
+    private readonly ConsoleFactory _factory = new(AuthTestData.Settings());
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 20, 0, 0, TimeSpan.Zero));
     private FplStubServer _fpl = null!;
 
@@ -212,7 +209,7 @@ public sealed class TeamClockTests : IAsyncLifetime, IDisposable
     {
         s.AddSingleton<TimeProvider>(_time);
         s.AddSingleton<ISecretReader>(new StaticSecrets(new Dictionary<string, string> { ["FPL_TEAM_ID"] = "742663" }));
-    })).CreateClient();
+    })).CreateAdminClient();
 
     [Fact]
     public async Task Deadline_IsTheFirstOneAhead()
