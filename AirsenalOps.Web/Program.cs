@@ -1,7 +1,9 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
@@ -15,7 +17,10 @@ try
     builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddAirsenalCommands();
     builder.AddJobsWebSocket();
+    builder.AddReports();
+    builder.AddTeam();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -33,6 +38,9 @@ try
     app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
+    app.MapReportsApi();
+    app.MapTeamApi();
+    app.MapDatabaseApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
