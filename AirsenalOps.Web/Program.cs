@@ -1,6 +1,7 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Reports;
+using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Core.Team;
@@ -21,6 +22,7 @@ try
     builder.AddJobsWebSocket();
     builder.AddReports();
     builder.AddTeam();
+    builder.AddSchedules();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -41,6 +43,7 @@ try
     app.MapReportsApi();
     app.MapTeamApi();
     app.MapDatabaseApi();
+    app.MapSchedulesApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
