@@ -1,9 +1,11 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Notifications;
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
@@ -17,7 +19,10 @@ try
     builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddAirsenalCommands();
     builder.AddJobsWebSocket();
+    builder.AddReports();
+    builder.AddTeam();
     builder.AddSchedules();
     builder.AddNotifications();
     builder.AddApi();
@@ -37,6 +42,9 @@ try
     app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
+    app.MapReportsApi();
+    app.MapTeamApi();
+    app.MapDatabaseApi();
     app.MapSchedulesApi();
     app.MapNotificationsApi();
     app.MapApiFallback();
