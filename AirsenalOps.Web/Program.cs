@@ -10,6 +10,7 @@ using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
+using AirsenalOps.Web.Metrics;
 
 try
 {
@@ -25,6 +26,7 @@ try
     builder.AddTeam();
     builder.AddSchedules();
     builder.AddNotifications();
+    builder.AddMetrics();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -32,6 +34,7 @@ try
 
     var app = builder.Build();
     app.UseRequestLogging();
+    app.UseMetrics();
     app.UseAuth();
     app.UseUi();
     app.UseApiErrors();
@@ -47,6 +50,7 @@ try
     app.MapDatabaseApi();
     app.MapSchedulesApi();
     app.MapNotificationsApi();
+    app.MapMetricsEndpoint();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
