@@ -27,6 +27,7 @@ try
     builder.AddSchedules();
     builder.AddNotifications();
     builder.AddMetrics();
+    builder.AddApiDocs();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -51,6 +52,7 @@ try
     app.MapSchedulesApi();
     app.MapNotificationsApi();
     app.MapMetricsEndpoint();
+    app.MapApiDocs();
     app.MapApiFallback();
     app.MapUi();
     app.Run();
