@@ -7,8 +7,11 @@ namespace AirsenalOps.Core.Storage.Sqlite;
 /// written with multi-row INSERT statements.</summary>
 internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
 {
-    /// <summary>Rows per INSERT: one statement per row costs a VM run each; 250 rows use 1,001 parameters.</summary>
-    internal const int RowsPerStatement = 250;
+    /// <summary>
+    /// Rows per INSERT. One statement per row pays the provider's execute overhead for every line; but SQLite
+    /// finds each named parameter by a linear scan, so very wide statements cost more per row again.
+    /// </summary>
+    internal const int RowsPerStatement = 32;
 
     private static readonly string FullInsert = InsertSql(RowsPerStatement);
 
