@@ -18,7 +18,7 @@ internal sealed class JobLogWriter
     public const int MaxBatch = 2000;
 
     /// <summary>Chunks (one pipe read each, at most 64 KiB of text) waiting to be numbered.</summary>
-    private const int PendingChunks = 16;
+    private const int PendingChunks = 8;
 
     /// <summary>Numbered batches waiting to be stored.</summary>
     private const int PendingBatches = 4;
