@@ -12,6 +12,7 @@ try
     builder.AddStorage();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddJobsWebSocket();
     builder.AddApi();
     builder.AddUi();
 
@@ -20,6 +21,8 @@ try
     app.UseUi();
     app.UseApiErrors();
     app.MapHealthApi();
+    app.MapJobsApi();
+    app.MapJobsWebSocket();
     app.MapApiFallback();
     app.MapUi();
     app.Run();

@@ -19,4 +19,29 @@ public sealed record JobOptions
     [ConfigurationKeyName("MAX_LOG_LINES")]
     [Range(1, 1_000_000, ErrorMessage = "MAX_LOG_LINES must be between 1 and 1000000.")]
     public int MaxLogLines { get; init; } = 2000;
+
+    /// <summary>Jobs run at the same time; above 1 only commands marked concurrency-safe run side by side.</summary>
+    [ConfigurationKeyName("JOB_CONCURRENCY")]
+    [Range(1, 16, ErrorMessage = "JOB_CONCURRENCY must be between 1 and 16.")]
+    public int JobConcurrency { get; init; } = 1;
+
+    /// <summary>Longest wait between retries, however many attempts came before.</summary>
+    [ConfigurationKeyName("JOB_RETRY_MAX_DELAY_SECONDS")]
+    [Range(0, 86_400, ErrorMessage = "JOB_RETRY_MAX_DELAY_SECONDS must be between 0 and 86400.")]
+    public int JobRetryMaxDelaySeconds { get; init; } = 3600;
+
+    /// <summary>Default maximum run time of a command that does not set its own.</summary>
+    [ConfigurationKeyName("JOB_TIMEOUT_MINUTES")]
+    [Range(1, 10_080, ErrorMessage = "JOB_TIMEOUT_MINUTES must be between 1 and 10080.")]
+    public int JobTimeoutMinutes { get; init; } = 360;
+
+    /// <summary>A job that prints nothing and reports no progress for this long is stopped (0 = off).</summary>
+    [ConfigurationKeyName("JOB_WATCHDOG_SECONDS")]
+    [Range(0, 86_400, ErrorMessage = "JOB_WATCHDOG_SECONDS must be between 0 and 86400.")]
+    public int JobWatchdogSeconds { get; init; } = 1800;
+
+    /// <summary>Time between SIGINT, SIGTERM and SIGKILL when a job is stopped.</summary>
+    [ConfigurationKeyName("JOB_CANCEL_GRACE_SECONDS")]
+    [Range(0, 600, ErrorMessage = "JOB_CANCEL_GRACE_SECONDS must be between 0 and 600.")]
+    public double JobCancelGraceSeconds { get; init; } = 5;
 }

@@ -1,14 +1,39 @@
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Secrets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace AirsenalOps.Core.Jobs;
 
 public static class JobsServiceCollectionExtensions
 {
-    /// <summary>The job engine: queue, runner, retries, live logs.</summary>
+    /// <summary>The job engine: command catalogue, queue, runner, retries, live logs.</summary>
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<JobOptions>(builder.Configuration);
+        var services = builder.Services;
+        services.AddValidatedOptions<JobOptions>(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISecretReader, NoSecrets>();
+        foreach (var command in PeerCommands.All)
+        {
+            services.AddJobCommand(command);
+        }
+
+        services.AddSingleton<CommandCatalogue>();
+        services.AddSingleton<JobNotifier>();
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobEngine>());
+        services.AddSingleton<JobService>();
         return builder;
     }
+
+    /// <summary>Adds a command to the catalogue; a later command with the same name replaces it.</summary>
+    public static IServiceCollection AddJobCommand(this IServiceCollection services, JobCommand command) =>
+        services.AddSingleton(command);
+
+    /// <summary>Adds a command built from services (for hooks that need them).</summary>
+    public static IServiceCollection AddJobCommand(this IServiceCollection services, Func<IServiceProvider, JobCommand> factory) =>
+        services.AddSingleton(factory);
 }

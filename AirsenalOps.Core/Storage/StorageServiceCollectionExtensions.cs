@@ -1,6 +1,8 @@
 using AirsenalOps.Core.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AirsenalOps.Core.Storage;
@@ -21,15 +23,101 @@ public static class StorageServiceCollectionExtensions
                 ? new Mongo.MongoStorage(options.MongoUrl!, options.DatabaseName!)
                 : new SqliteStorage(Path.Combine(options.DataDirFullPath, EmbeddedDatabaseFile));
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;
     }
 }
 
-/// <summary>Creates tables and indexes before anything else starts (hosted services start in order).</summary>
-internal sealed class StorageInitializer(IStorage storage) : IHostedService
+/// <summary>
+/// Creates tables and indexes before anything else starts (hosted services start in order).
+/// The embedded store must initialise or the start fails: its problems (an unwritable DATA_DIR) are the
+/// operator's to fix. A MongoDB that does not answer yet must not stop the console: it starts, reports
+/// storage as down on /api/health, and keeps initialising in the background until the server answers.
+/// </summary>
+internal sealed partial class StorageInitializer(IStorage storage, ILogger<StorageInitializer> logger, TimeProvider time) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => storage.InitializeAsync(cancellationToken);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+    private bool _disposed;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storage.Kind != "mongodb")
+        {
+            await storage.InitializeAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await storage.InitializeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(logger, ex.GetType().Name, ex.Message.ReplaceLineEndings(" "));
+            _retrying = RetryAsync(_stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may dispose its services before it stops them (WebApplicationFactory does).
+        if (_retrying.IsCompleted || _disposed)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _retrying.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the next start tries again.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 2; !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            try
+            {
+                await storage.InitializeAsync(cancellationToken);
+                LogInitialized(logger, attempt);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogStillUnavailable(logger, attempt, ex.GetType().Name, delay.TotalSeconds);
+                delay = TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MongoDB does not answer at start ({ErrorType}: {ErrorMessage}); the console starts with storage down and keeps trying")]
+    private static partial void LogUnavailable(ILogger logger, string errorType, string errorMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB still does not answer (attempt {Attempt}, {ErrorType}); next try in {DelaySeconds} s")]
+    private static partial void LogStillUnavailable(ILogger logger, int attempt, string errorType, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB answered; storage initialised on attempt {Attempt}")]
+    private static partial void LogInitialized(ILogger logger, int attempt);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AirsenalOps.Core;
 using AirsenalOps.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
@@ -20,6 +21,8 @@ public static class ApiExtensions
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddProblemDetails();
+        // CORS_ORIGINS and RATE_LIMIT_*: a bad value stops the start, even before anything reads them.
+        builder.Services.AddValidatedOptions<Configuration.ApiOptions>(builder.Configuration);
         return builder;
     }
 

@@ -27,7 +27,8 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
     {
         var documents = await jobs.Find(ToFilter(filter))
-            .Sort(Builders<BsonDocument>.Sort.Descending("created_at"))
+            // _id breaks ties in insertion order, as rowid does in the embedded store.
+            .Sort(Builders<BsonDocument>.Sort.Descending("created_at").Descending("_id"))
             .Skip(filter.Skip)
             .Limit(filter.Limit)
             .ToListAsync(cancellationToken);
@@ -58,7 +59,7 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
                 .Set("next_attempt_at", BsonNull.Value),
             new FindOneAndUpdateOptions<BsonDocument>
             {
-                Sort = Builders<BsonDocument>.Sort.Ascending("created_at"),
+                Sort = Builders<BsonDocument>.Sort.Ascending("created_at").Ascending("_id"),
                 ReturnDocument = ReturnDocument.After,
             },
             cancellationToken);
@@ -128,6 +129,13 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
         foreach (var date in DateFields)
         {
             copy.Remove(date);
+        }
+
+        // The peer wrote null for fields it had no value for (`parameters: None`); a missing field takes
+        // the record's default instead, so a non-null field such as Parameters never reads as null.
+        foreach (var name in copy.Names.Where(n => copy[n].IsBsonNull).ToList())
+        {
+            copy.Remove(name);
         }
 
         // Attempts carry their own dates as strings already (written by System.Text.Json).

@@ -14,8 +14,17 @@ public sealed class MongoStorage : IStorage
     public MongoStorage(string connectionString, string databaseName)
     {
         var settings = MongoClientSettings.FromConnectionString(connectionString);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
-        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        // Fail fast when the server is down (health answers within its own 5 s budget), unless the
+        // operator chose timeouts in MONGO_URL.
+        if (!connectionString.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        if (!connectionString.Contains("connectTimeoutMS", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        }
         _database = new MongoClient(settings).GetDatabase(databaseName);
         var jobs = _database.GetCollection<BsonDocument>("jobs");
         var logs = _database.GetCollection<BsonDocument>("job_logs");

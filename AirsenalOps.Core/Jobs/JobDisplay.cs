@@ -1,0 +1,15 @@
+using AirsenalOps.Core.Storage;
+
+namespace AirsenalOps.Core.Jobs;
+
+/// <summary>What a job's status is shown as: a pending job waiting for its retry reads "retrying".</summary>
+public static class JobDisplay
+{
+    public const string Retrying = "retrying";
+
+    public static bool IsWaitingRetry(JobRecord job) =>
+        job.Status == JobStatus.Pending && job.RetryCount > 0 && job.NextAttemptAt is not null;
+
+    public static string Status(JobRecord job) =>
+        IsWaitingRetry(job) ? Retrying : StorageJson.ToText(job.Status);
+}

@@ -1,0 +1,380 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Secrets;
+using AirsenalOps.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AirsenalOps.Core.Jobs;
+
+public enum JobActionStatus
+{
+    Done,
+    NotFound,
+
+    /// <summary>The job is not in a state that allows the action (the API answers 400).</summary>
+    NotAllowed,
+}
+
+/// <summary>The result of an action on a job; <see cref="Detail"/> says why when it was refused.</summary>
+public sealed record JobActionResult(JobActionStatus Status, string? Detail = null, JobRecord? Job = null)
+{
+    public static JobActionResult NotFound { get; } = new(JobActionStatus.NotFound, "Job not found");
+
+    public static JobActionResult Refused(string detail, JobRecord job) => new(JobActionStatus.NotAllowed, detail, job);
+
+    public static JobActionResult Ok(JobRecord job) => new(JobActionStatus.Done, null, job);
+}
+
+/// <summary>
+/// Everything pages and the API do with jobs. Both faces call this; neither talks to storage directly.
+/// </summary>
+public sealed class JobService(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobEngine engine, ISecretReader secrets, IOptions<JobOptions> options, TimeProvider time)
+{
+    private const int PageSize = 1000;
+
+    public CommandCatalogue Catalogue => catalogue;
+
+    public JobOptions Options => options.Value;
+
+    /// <summary>Validates and queues a job. Throws <see cref="JobValidationException"/> for an unknown command or bad parameter.</summary>
+    public async Task<JobRecord> CreateAsync(string? command, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var validated = catalogue.Validate(command, parameters);
+        var masker = SecretMasker.For(await secrets.ReadAllAsync(cancellationToken));
+        var job = new JobRecord
+        {
+            Id = Guid.NewGuid().ToString(),
+            Command = validated.Command.Name,
+            Parameters = validated.Parameters,
+            Status = JobStatus.Pending,
+            CreatedAt = time.GetUtcNow(),
+            MaxRetries = validated.Command.RetrySafe ? options.Value.MaxJobRetries : 0,
+            CommandLine = masker.Apply(JobRunner.FormatCommandLine(validated.Command.Executable, validated.Arguments)),
+        };
+        await storage.Jobs.InsertAsync(job, cancellationToken);
+        notifier.Publish(new JobChangedEvent(job));
+        engine.Wake();
+        return job;
+    }
+
+    public Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        storage.Jobs.ListAsync(filter, cancellationToken);
+
+    public Task<long> CountAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        storage.Jobs.CountAsync(filter, cancellationToken);
+
+    public Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        storage.Jobs.GetAsync(id, cancellationToken);
+
+    /// <summary>
+    /// A pending job is cancelled at once; a running one moves to "cancelling" and its process tree is
+    /// stopped (SIGINT, SIGTERM, SIGKILL). A finished job cannot be cancelled.
+    /// </summary>
+    public async Task<JobActionResult> CancelAsync(string id, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+            {
+                return JobActionResult.NotFound;
+            }
+
+            switch (job.Status)
+            {
+                case JobStatus.Pending:
+                    var cancelled = job with { Status = JobStatus.Cancelled, CompletedAt = time.GetUtcNow(), NextAttemptAt = null, Error = "Cancelled by the user." };
+                    if (await ChangeAsync(cancelled, JobStatus.Pending, cancellationToken))
+                    {
+                        return JobActionResult.Ok(cancelled);
+                    }
+
+                    break;
+                case JobStatus.Running:
+                    var cancelling = job with { Status = JobStatus.Cancelling };
+                    if (await ChangeAsync(cancelling, JobStatus.Running, cancellationToken))
+                    {
+                        engine.RequestCancel(id);
+                        return JobActionResult.Ok(cancelling);
+                    }
+
+                    break;
+                case JobStatus.Cancelling:
+                    // Asking again is harmless: the stop sequence is already under way.
+                    engine.RequestCancel(id);
+                    return JobActionResult.Ok(job);
+                default:
+                    return JobActionResult.Refused($"Job cannot be cancelled: it is already {StorageJson.ToText(job.Status)}.", job);
+            }
+        }
+
+        return JobActionResult.Refused("Job cannot be cancelled: its status keeps changing; try again.", (await GetAsync(id, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Runs a job again as soon as possible: a waiting retry skips its wait; a failed or cancelled job is
+    /// queued for one more attempt.
+    /// </summary>
+    public async Task<JobActionResult> RetryNowAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return JobActionResult.NotFound;
+        }
+
+        JobRecord next;
+        if (job.Status == JobStatus.Pending)
+        {
+            if (job.NextAttemptAt is null)
+            {
+                return JobActionResult.Refused("Job is already queued to run.", job);
+            }
+
+            next = job with { NextAttemptAt = null };
+        }
+        else if (job.Status is JobStatus.Failed or JobStatus.Cancelled)
+        {
+            next = job with
+            {
+                Status = JobStatus.Pending,
+                NextAttemptAt = null,
+                CompletedAt = null,
+                RetryCount = job.RetryCount + 1,
+                MaxRetries = Math.Max(job.MaxRetries, job.RetryCount + 1),
+            };
+        }
+        else
+        {
+            return JobActionResult.Refused($"Job cannot be retried: it is {StorageJson.ToText(job.Status)}.", job);
+        }
+
+        if (!await ChangeAsync(next, job.Status, cancellationToken))
+        {
+            return JobActionResult.Refused("Job changed meanwhile; reload and try again.", job);
+        }
+
+        engine.Wake();
+        return JobActionResult.Ok(next);
+    }
+
+    /// <summary>Stops a waiting retry: the job becomes failed with its last error.</summary>
+    public async Task<JobActionResult> GiveUpAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return JobActionResult.NotFound;
+        }
+
+        if (!JobDisplay.IsWaitingRetry(job))
+        {
+            return JobActionResult.Refused($"Only a job waiting for a retry can be given up; it is {JobDisplay.Status(job)}.", job);
+        }
+
+        var failed = job with
+        {
+            Status = JobStatus.Failed,
+            NextAttemptAt = null,
+            CompletedAt = time.GetUtcNow(),
+            Error = $"Gave up after {job.Attempts.Count} attempt(s). Last error: {job.Error}",
+        };
+        return await ChangeAsync(failed, JobStatus.Pending, cancellationToken)
+            ? JobActionResult.Ok(failed)
+            : JobActionResult.Refused("Job changed meanwhile; reload and try again.", job);
+    }
+
+    public Task<IReadOnlyList<LogLine>> ReadLogsAsync(string id, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        storage.Logs.ReadAsync(id, afterSeq, Math.Clamp(limit, 1, 10_000), cancellationToken);
+
+    public Task<IReadOnlyList<LogLine>> ReadLogTailAsync(string id, int count, CancellationToken cancellationToken) =>
+        storage.Logs.ReadTailAsync(id, Math.Max(1, count), cancellationToken);
+
+    public Task<long> CountLogsAsync(string id, CancellationToken cancellationToken) =>
+        storage.Logs.CountAsync(id, cancellationToken);
+
+    /// <summary>Every stored line of a job, in order, read page by page (for downloads).</summary>
+    public async IAsyncEnumerable<LogLine> ReadAllLogsAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = 0L;
+        while (true)
+        {
+            var page = await storage.Logs.ReadAsync(id, after, PageSize, cancellationToken);
+            foreach (var line in page)
+            {
+                yield return line;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
+
+    /// <summary>Deletes a finished or waiting job's log (stored lines and legacy inline lines).</summary>
+    public async Task<JobActionResult> DeleteLogsAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return JobActionResult.NotFound;
+        }
+
+        if (job.Status is JobStatus.Running or JobStatus.Cancelling)
+        {
+            return JobActionResult.Refused("Cannot delete the logs of a running job.", job);
+        }
+
+        await storage.Logs.DeleteAsync(id, cancellationToken);
+        if (job.LegacyLogs is { Count: > 0 })
+        {
+            await storage.Jobs.UpdateAsync(job with { LegacyLogs = null }, job.Status, cancellationToken);
+        }
+
+        return JobActionResult.Ok(job);
+    }
+
+    /// <summary>Deletes the logs of every job that is not running; returns how many jobs had some.</summary>
+    public async Task<int> DeleteAllLogsAsync(CancellationToken cancellationToken)
+    {
+        var cleared = 0;
+        var skip = 0;
+        while (true)
+        {
+            var page = await storage.Jobs.ListAsync(new JobFilter(Skip: skip, Limit: 500), cancellationToken);
+            foreach (var job in page.Where(j => j.Status is not (JobStatus.Running or JobStatus.Cancelling)))
+            {
+                var lines = await storage.Logs.DeleteAsync(job.Id, cancellationToken);
+                if (job.LegacyLogs is { Count: > 0 })
+                {
+                    await storage.Jobs.UpdateAsync(job with { LegacyLogs = null }, job.Status, cancellationToken);
+                    lines++;
+                }
+
+                cleared += lines > 0 ? 1 : 0;
+            }
+
+            if (page.Count < 500)
+            {
+                return cleared;
+            }
+
+            skip += page.Count;
+        }
+    }
+
+    public JobSubscription Subscribe(string id) => notifier.Subscribe(id);
+
+    /// <summary>Status changes of every job (job lists, dashboard).</summary>
+    public JobSubscription SubscribeAll() => notifier.SubscribeAll();
+
+    /// <summary>
+    /// A job's log and changes as one ordered feed: stored lines after <paramref name="afterSeq"/>, then
+    /// the job itself, then live lines, redraws and changes. Lines arrive once each, in order, without
+    /// gaps; a viewer too slow for the live feed silently catches up from storage.
+    /// Ends when <paramref name="cancellationToken"/> is cancelled, or at once when the job does not exist.
+    /// </summary>
+    public async IAsyncEnumerable<JobEvent> WatchAsync(string id, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var lastSeq = afterSeq;
+        var first = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Subscribe before reading storage: a line stored meanwhile arrives both ways and is deduplicated.
+            using var subscription = notifier.Subscribe(id);
+            while (true)
+            {
+                var page = await storage.Logs.ReadAsync(id, lastSeq, PageSize, cancellationToken);
+                if (page.Count > 0)
+                {
+                    lastSeq = page[^1].Seq;
+                    yield return new JobLinesEvent(id, page);
+                }
+
+                if (page.Count < PageSize)
+                {
+                    break;
+                }
+            }
+
+            if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+            {
+                yield break;
+            }
+
+            if (first)
+            {
+                first = false;
+                yield return new JobChangedEvent(job);
+            }
+
+            await foreach (var e in ReadUntilLaggedAsync(subscription, cancellationToken))
+            {
+                if (e is JobLinesEvent lines)
+                {
+                    if (lines.Lines.Count == 0 || lines.Lines[^1].Seq <= lastSeq)
+                    {
+                        continue;
+                    }
+
+                    if (lines.Lines[^1].Seq < lastSeq)
+                    {
+                        continue;
+                    }
+
+                    var fresh = lines.Lines.Where(l => l.Seq > lastSeq).ToArray();
+                    lastSeq = fresh[^1].Seq;
+                    yield return new JobLinesEvent(id, fresh);
+                }
+                else
+                {
+                    yield return e;
+                }
+            }
+
+            if (subscription.Lagged)
+            {
+                // Fell behind: catch up from storage (top of the loop) and follow again, then report the job's state.
+                first = true;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<JobEvent> ReadUntilLaggedAsync(JobSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = subscription.Events;
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await reader.WaitToReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            while (reader.TryRead(out var e))
+            {
+                yield return e;
+            }
+        }
+    }
+
+    private async Task<bool> ChangeAsync(JobRecord job, JobStatus expected, CancellationToken cancellationToken)
+    {
+        if (!await storage.Jobs.UpdateAsync(job, expected, cancellationToken))
+        {
+            return false;
+        }
+
+        notifier.Publish(new JobChangedEvent(job));
+        return true;
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Storage;
+
+namespace AirsenalOps.Web.Api;
+
+public sealed record CreateJobRequest(string? Command, JsonObject? Parameters);
+
+/// <summary>A job as the API shows it: the peer's document plus our fields.</summary>
+public sealed record JobDto(
+    string Id,
+    string Command,
+    JsonObject Parameters,
+    string Status,
+    string DisplayStatus,
+    JsonObject? Output,
+    string? Error,
+    int RetryCount,
+    int MaxRetries,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? NextAttemptAt,
+    string? Hint,
+    string? CommandLine,
+    int? ExitCode,
+    double? Progress,
+    DateTimeOffset? Eta,
+    IReadOnlyList<JobAttempt> Attempts)
+{
+    /// <summary>The newest MAX_LOG_LINES lines (single-job responses only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Logs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? LogCount { get; init; }
+
+    public static JobDto From(JobRecord job) => new(
+        job.Id, job.Command, job.Parameters, StorageJson.ToText(job.Status), JobDisplay.Status(job), job.Output, job.Error,
+        job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
+        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts);
+}
+
+public sealed record LogLineDto(long Seq, DateTimeOffset Time, string Source, string Text)
+{
+    public static LogLineDto From(LogLine line) => new(line.Seq, line.Time, StorageJson.ToText(line.Source), line.Text);
+}
+
+public sealed record LogPageDto(string JobId, IReadOnlyList<LogLineDto> Lines, long NextAfter, long LogCount);
+
+public sealed record JobActionDto(bool Success, string JobId, string? Status = null);
+
+public sealed record ClearedDto(bool Success, int Cleared);
+
+public sealed record JobOutputDto(string Id, string Command, string Status, JsonObject Parameters, DateTimeOffset? CompletedAt, JsonObject? Output);
+
+public sealed record CommandParameterDto(string Name, string Type, object? Default, bool Required, long? Min, long? Max, IReadOnlyList<string>? Choices, string Help, string Range);
+
+public sealed record CommandDto(string Name, string Description, string Executable, IReadOnlyList<CommandParameterDto> Parameters, bool RetrySafe, bool ConcurrencySafe, bool NeedsConfirm, double? MaxRunTimeSeconds)
+{
+    public static CommandDto From(JobCommand command) => new(
+        command.Name, command.Description, command.Executable,
+        [.. command.Parameters.Select(p => new CommandParameterDto(p.Name, p.Type.ToString().ToLowerInvariant(), p.Default, p.Required, p.Min, p.Max, p.Choices, p.Help, p.RangeText))],
+        command.RetrySafe, command.ConcurrencySafe, command.NeedsConfirm, command.MaxRunTime?.TotalSeconds);
+}
+
+/// <summary>The peer console's /api/jobs routes (same shapes) plus ours: log paging, download, retry, give up, the catalogue.</summary>
+public static class JobsEndpoints
+{
+    public static WebApplication MapJobsApi(this WebApplication app)
+    {
+        var jobs = app.MapProtectedApi("/jobs");
+        jobs.MapPost("", CreateAsync);
+        jobs.MapGet("", ListAsync);
+        jobs.MapDelete("/logs", DeleteAllLogsAsync);
+        jobs.MapGet("/{id}", GetAsync);
+        jobs.MapPost("/{id}/cancel", CancelAsync);
+        jobs.MapPost("/{id}/retry", RetryAsync);
+        jobs.MapPost("/{id}/give-up", GiveUpAsync);
+        jobs.MapGet("/{id}/logs", LogsAsync);
+        jobs.MapGet("/{id}/logs.txt", DownloadAsync);
+        jobs.MapDelete("/{id}/logs", DeleteLogsAsync);
+        jobs.MapGet("/{id}/output", OutputAsync);
+
+        app.MapProtectedApi("/commands").MapGet("", (JobService service) =>
+            TypedResults.Ok(service.Catalogue.All.Select(CommandDto.From).ToList()));
+        return app;
+    }
+
+    internal static async Task<IResult> CreateAsync(CreateJobRequest? request, JobService service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var job = await service.CreateAsync(request?.Command, request?.Parameters, cancellationToken);
+            return TypedResults.Ok(JobDto.From(job) with { Logs = [], LogCount = 0 });
+        }
+        catch (JobValidationException ex)
+        {
+            return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, ex.Message);
+        }
+    }
+
+    internal static async Task<IResult> ListAsync(JobService service, string? status, string? command, int? skip, int? limit, CancellationToken cancellationToken)
+    {
+        JobStatus? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            {
+                return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, $"Unknown status '{status}': use pending, running, cancelling, completed, failed or cancelled.");
+            }
+
+            statusFilter = parsed;
+        }
+
+        if (skip is < 0 || limit is < 1 or > 500)
+        {
+            return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, "skip must be 0 or more and limit between 1 and 500.");
+        }
+
+        var list = await service.ListAsync(new JobFilter(statusFilter, string.IsNullOrEmpty(command) ? null : command, skip ?? 0, limit ?? 50), cancellationToken);
+        return TypedResults.Ok(list.Select(JobDto.From).ToList());
+    }
+
+    internal static async Task<IResult> GetAsync(string id, JobService service, CancellationToken cancellationToken)
+    {
+        if (await service.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+
+        var count = await service.CountLogsAsync(id, cancellationToken);
+        var max = service.Options.MaxLogLines;
+        if (count == 0 && job.LegacyLogs is { Count: > 0 } legacy)
+        {
+            // A job written by the peer console keeps its lines inside the document.
+            return TypedResults.Ok(JobDto.From(job) with { Logs = [.. legacy.Skip(Math.Max(0, legacy.Count - max))], LogCount = legacy.Count });
+        }
+
+        var tail = count == 0 ? [] : await service.ReadLogTailAsync(id, max, cancellationToken);
+        return TypedResults.Ok(JobDto.From(job) with { Logs = [.. tail.Select(l => l.Text)], LogCount = count });
+    }
+
+    internal static async Task<IResult> CancelAsync(string id, JobService service, CancellationToken cancellationToken) =>
+        ActionResult(await service.CancelAsync(id, cancellationToken), id);
+
+    internal static async Task<IResult> RetryAsync(string id, JobService service, CancellationToken cancellationToken) =>
+        ActionResult(await service.RetryNowAsync(id, cancellationToken), id);
+
+    internal static async Task<IResult> GiveUpAsync(string id, JobService service, CancellationToken cancellationToken) =>
+        ActionResult(await service.GiveUpAsync(id, cancellationToken), id);
+
+    internal static async Task<IResult> LogsAsync(string id, JobService service, long? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (after is < 0 || limit is < 1 or > 10_000)
+        {
+            return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, "after must be 0 or more and limit between 1 and 10000.");
+        }
+
+        if (await service.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+
+        var count = await service.CountLogsAsync(id, cancellationToken);
+        var from = after ?? 0;
+        var take = limit ?? 1000;
+        if (count == 0 && job.LegacyLogs is { Count: > 0 } legacy)
+        {
+            var legacyLines = legacy.Select((text, i) => new LogLineDto(i + 1, job.CreatedAt, "stdout", text)).Where(l => l.Seq > from).Take(take).ToList();
+            return TypedResults.Ok(new LogPageDto(id, legacyLines, legacyLines.Count > 0 ? legacyLines[^1].Seq : from, legacy.Count));
+        }
+
+        var lines = await service.ReadLogsAsync(id, from, take, cancellationToken);
+        return TypedResults.Ok(new LogPageDto(id, [.. lines.Select(LogLineDto.From)], lines.Count > 0 ? lines[^1].Seq : from, count));
+    }
+
+    internal static async Task<IResult> DownloadAsync(string id, JobService service, CancellationToken cancellationToken)
+    {
+        if (await service.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+
+        var legacy = await service.CountLogsAsync(id, cancellationToken) == 0 ? job.LegacyLogs : null;
+        // Streamed page by page: a million-line log is never held in memory.
+        return TypedResults.Stream(
+            async stream =>
+            {
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024);
+                if (legacy is not null)
+                {
+                    foreach (var text in legacy)
+                    {
+                        await writer.WriteAsync(text + "\n");
+                    }
+                }
+                else
+                {
+                    await foreach (var line in service.ReadAllLogsAsync(id, cancellationToken))
+                    {
+                        await writer.WriteAsync(line.Text);
+                        await writer.WriteAsync('\n');
+                    }
+                }
+            },
+            "text/plain; charset=utf-8",
+            $"job-{job.Command}-{id}.log");
+    }
+
+    internal static async Task<IResult> DeleteLogsAsync(string id, JobService service, CancellationToken cancellationToken) =>
+        ActionResult(await service.DeleteLogsAsync(id, cancellationToken), id, withStatus: false);
+
+    internal static async Task<IResult> DeleteAllLogsAsync(JobService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ClearedDto(true, await service.DeleteAllLogsAsync(cancellationToken)));
+
+    internal static async Task<IResult> OutputAsync(string id, JobService service, CancellationToken cancellationToken) =>
+        await service.GetAsync(id, cancellationToken) is { } job
+            ? TypedResults.Ok(new JobOutputDto(job.Id, job.Command, StorageJson.ToText(job.Status), job.Parameters, job.CompletedAt, job.Output))
+            : NotFound();
+
+    private static IResult NotFound() => ApiResults.Error(StatusCodes.Status404NotFound, "Job not found");
+
+    private static IResult ActionResult(JobActionResult result, string id, bool withStatus = true) => result.Status switch
+    {
+        JobActionStatus.NotFound => NotFound(),
+        JobActionStatus.NotAllowed => ApiResults.Error(StatusCodes.Status400BadRequest, result.Detail ?? "Not allowed"),
+        _ => TypedResults.Ok(new JobActionDto(true, id, withStatus && result.Job is { } job ? JobDisplay.Status(job) : null)),
+    };
+}

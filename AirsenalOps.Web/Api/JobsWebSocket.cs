@@ -1,0 +1,209 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AirsenalOps.Web.Api;
+
+/// <summary>
+/// Decides whether a WebSocket's <c>?token=</c> belongs to the admin. Until the auth area registers
+/// its validator every token is refused, so the socket is never open to anyone.
+/// </summary>
+public delegate Task<bool> JobSocketTokenCheck(string? token, CancellationToken cancellationToken);
+
+/// <summary>
+/// <c>/ws/jobs/{id}?token=JWT&amp;after=SEQ</c> with the peer console's messages: stored lines first
+/// (<c>{"type":"log","message"}</c>, plus our <c>seq</c> and <c>source</c>), then <c>{"type":"status"}</c>,
+/// then live lines, status changes and <c>{"type":"output","payload"}</c>. "ping" is answered "pong".
+/// </summary>
+public static class JobsWebSocket
+{
+    public const int PolicyViolation = 1008;
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static WebApplicationBuilder AddJobsWebSocket(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<JobSocketTokenCheck>((_, _) => Task.FromResult(false));
+        return builder;
+    }
+
+    public static WebApplication MapJobsWebSocket(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map("/ws/jobs/{id}", HandleAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new ErrorDetail("WebSocket connection expected"));
+            return;
+        }
+
+        var aborted = context.RequestAborted;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (!await checkToken(context.Request.Query["token"].FirstOrDefault(), aborted))
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus)PolicyViolation, "Invalid or missing token");
+            return;
+        }
+
+        if (await service.GetAsync(id, aborted) is not { } job)
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus)PolicyViolation, "Job not found");
+            return;
+        }
+
+        _ = long.TryParse(context.Request.Query["after"].FirstOrDefault(), out var after);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var session = new Session(socket);
+        var receiving = ReceiveAsync(session, done);
+        try
+        {
+            if (after == 0 && job.LegacyLogs is { Count: > 0 } legacy && await service.CountLogsAsync(id, aborted) == 0)
+            {
+                // Lines the peer console kept inside the job document.
+                foreach (var text in legacy)
+                {
+                    await session.SendAsync(new JsonObject { ["type"] = "log", ["message"] = text }, done.Token);
+                }
+            }
+
+            await foreach (var e in service.WatchAsync(id, Math.Max(0, after), done.Token))
+            {
+                await SendEventAsync(session, e, done.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The client went away.
+        }
+
+        await done.CancelAsync();
+        await receiving;
+        if (socket.State == WebSocketState.Open)
+        {
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
+        }
+    }
+
+    private static async Task SendEventAsync(Session session, JobEvent e, CancellationToken cancellationToken)
+    {
+        switch (e)
+        {
+            case JobLinesEvent lines:
+                foreach (var line in lines.Lines)
+                {
+                    await session.SendAsync(
+                        new JsonObject { ["type"] = "log", ["message"] = line.Text, ["seq"] = line.Seq, ["source"] = StorageJson.ToText(line.Source) },
+                        cancellationToken);
+                }
+
+                break;
+            case JobChangedEvent changed:
+                var job = changed.Job;
+                var status = JobDisplay.Status(job) + "|" + StorageJson.ToText(job.Status);
+                if (status != session.LastStatus)
+                {
+                    session.LastStatus = status;
+                    await session.SendAsync(
+                        new JsonObject
+                        {
+                            ["type"] = "status",
+                            ["status"] = StorageJson.ToText(job.Status),
+                            ["display_status"] = JobDisplay.Status(job),
+                            ["error"] = job.Error,
+                            ["next_attempt_at"] = job.NextAttemptAt,
+                        },
+                        cancellationToken);
+                }
+
+                if (job.Output is not null && !session.OutputSent)
+                {
+                    session.OutputSent = true;
+                    await session.SendAsync(new JsonObject { ["type"] = "output", ["payload"] = job.Output.DeepClone() }, cancellationToken);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Answers "ping" with "pong" and notices the client closing.</summary>
+    private static async Task ReceiveAsync(Session session, CancellationTokenSource done)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (!done.IsCancellationRequested)
+            {
+                var result = await session.Socket.ReceiveAsync(buffer, done.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text && result.EndOfMessage
+                    && Encoding.UTF8.GetString(buffer, 0, result.Count).Trim() == "ping")
+                {
+                    await session.SendTextAsync("pong", done.Token);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // Closed or aborted.
+        }
+
+        await done.CancelAsync();
+    }
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The client did not wait for the close handshake.
+        }
+    }
+
+    /// <summary>One socket's send side: sends are serialised (the receive loop answers pings concurrently).</summary>
+    private sealed class Session(WebSocket socket) : IDisposable
+    {
+        private readonly SemaphoreSlim _send = new(1, 1);
+
+        public WebSocket Socket { get; } = socket;
+
+        public string? LastStatus { get; set; }
+
+        public bool OutputSent { get; set; }
+
+        public void Dispose() => _send.Dispose();
+
+        public Task SendAsync(JsonObject message, CancellationToken cancellationToken) =>
+            SendTextAsync(message.ToJsonString(Json), cancellationToken);
+
+        public async Task SendTextAsync(string text, CancellationToken cancellationToken)
+        {
+            await _send.WaitAsync(cancellationToken);
+            try
+            {
+                await Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+    }
+}
