@@ -69,7 +69,22 @@ public sealed partial class JobEngine : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken);
+        // MongoDB may not answer yet at start: the console stays up (health reports storage down)
+        // and recovery waits for it rather than stopping the host.
+        while (true)
+        {
+            try
+            {
+                await RecoverAsync(stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogQueueError(_logger, ex);
+                await WaitForWorkAsync(stoppingToken);
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

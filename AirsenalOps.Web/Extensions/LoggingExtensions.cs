@@ -29,6 +29,9 @@ public static class LoggingExtensions
                 // Framework chatter stays at warning unless the operator asks for debug.
                 .MinimumLevel.Override("Microsoft", options.MinimumLevel > Serilog.Events.LogEventLevel.Information ? options.MinimumLevel : Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+                // A bad setting is reported once, as one line on stderr (Program.cs); the host's own
+                // "Hosting failed to start" event with its stack trace would only bury it.
+                .Filter.ByExcluding(e => e.Exception is not null && StartupErrors.IsConfiguration(e.Exception))
                 .Enrich.FromLogContext()
                 .ReadFrom.Services(services);
             if (options.IsJson)
