@@ -1,7 +1,9 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Api;
+using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
 
@@ -10,17 +12,25 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddConsoleLogging();
     builder.AddStorage();
+    builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
     builder.AddJobsWebSocket();
     builder.AddApi();
+    builder.AddAuth();
+    builder.AddRateLimiting();
     builder.AddUi();
 
     var app = builder.Build();
     app.UseRequestLogging();
+    app.UseAuth();
     app.UseUi();
     app.UseApiErrors();
+    app.UseAdminAuthorization();
     app.MapHealthApi();
+    app.MapAuthApi();
+    app.MapSecretsApi();
+    app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
     app.MapApiFallback();

@@ -17,6 +17,7 @@ public sealed partial class JobEngine : BackgroundService
     private const string InterruptedError = "Interrupted: the console stopped while the job was running.";
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
 
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
@@ -69,26 +70,17 @@ public sealed partial class JobEngine : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // MongoDB may not answer yet at start: the console stays up (health reports storage down)
-        // and recovery waits for it rather than stopping the host.
-        while (true)
-        {
-            try
-            {
-                await RecoverAsync(stoppingToken);
-                break;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogQueueError(_logger, ex);
-                await WaitForWorkAsync(stoppingToken);
-            }
-        }
-
+        var recovered = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!recovered)
+                {
+                    await RecoverAsync(stoppingToken);
+                    recovered = true;
+                }
+
                 if (await TryStartNextAsync(stoppingToken))
                 {
                     continue;
@@ -102,9 +94,16 @@ public sealed partial class JobEngine : BackgroundService
             }
             catch (Exception ex)
             {
-                // A storage hiccup must not stop the queue for good.
+                // Storage down (MongoDB not up yet, a locked file): keep the console up and try again.
                 LogQueueError(_logger, ex);
-                await WaitForWorkAsync(stoppingToken);
+                try
+                {
+                    await Task.Delay(ErrorDelay, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
 

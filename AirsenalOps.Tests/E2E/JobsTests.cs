@@ -19,7 +19,7 @@ public sealed class JobsTests : IDisposable
         {
             ["AIRSENAL_BIN_DIR"] = _airsenal.BinDir,
             ["MAX_JOB_RETRIES"] = "1",
-            ["JOB_RETRY_DELAY_SECONDS"] = "2",
+            ["JOB_RETRY_DELAY_SECONDS"] = "4",
             ["JOB_CANCEL_GRACE_SECONDS"] = "1",
         });
     }
@@ -31,7 +31,7 @@ public sealed class JobsTests : IDisposable
     {
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoInteractiveAsync(_console.Url("/jobs"));
+        await page.SignInAsync(_console, "/jobs");
         await Assertions.Expect(page.GetByTestId("jobs-empty")).ToBeVisibleAsync();
 
         await page.GetByTestId("new-job").ClickAsync();
@@ -66,7 +66,7 @@ public sealed class JobsTests : IDisposable
         var job = await Jobs.CreateAsync("optimize", new() { ["weeks_ahead"] = 3 }, CancellationToken.None);
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoInteractiveAsync(_console.Url($"/jobs/{job.Id}"));
+        await page.SignInAsync(_console, $"/jobs/{job.Id}");
 
         await Assertions.Expect(page.GetByTestId("log-pane")).ToContainTextAsync("checked strategy 5");
         await Assertions.Expect(page.GetByTestId("log-progress")).ToContainTextAsync("Total progress");
@@ -83,9 +83,10 @@ public sealed class JobsTests : IDisposable
     [Fact]
     public async Task FailingJob_IsRetriedWithBackoff_ThenFails_AndTheListShowsIt()
     {
-        var job = await Jobs.CreateAsync("update_db", null, CancellationToken.None);
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
+        await page.SignInAsync(_console, "/jobs");
+        var job = await Jobs.CreateAsync("update_db", null, CancellationToken.None);
         await page.GotoInteractiveAsync(_console.Url($"/jobs/{job.Id}"));
 
         // First attempt fails; the job waits for its retry and says when it comes.

@@ -13,7 +13,7 @@ public sealed class LayoutTests(BrowserFixture browser) : IDisposable
     {
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoInteractiveAsync(_console.Url("/"));
+        await page.SignInAsync(_console);
         var toggle = page.GetByTestId("theme-toggle");
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Toggle dark mode");
         await WaitForDarkAsync(page, false);
@@ -37,7 +37,7 @@ public sealed class LayoutTests(BrowserFixture browser) : IDisposable
     {
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoInteractiveAsync(_console.Url("/"));
+        await page.SignInAsync(_console);
 
         await Assertions.Expect(page.Locator(".mud-appbar")).ToContainTextAsync("AirsenalOps");
         await Assertions.Expect(page.Locator(".mud-drawer")).ToContainTextAsync("Dashboard");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AirsenalOps.Core;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Auth;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -70,10 +71,11 @@ public static class ApiExtensions
 
     /// <summary>
     /// A group of admin-only API routes under <c>/api{prefix}</c>. Every protected area maps its routes
-    /// through this, so authorization is set in one place.
+    /// through this, so authorization is set in one place: a bearer token whose <c>email</c> is the admin's
+    /// (401 <c>{"detail"}</c> without, with an invalid or an expired token; 403 for another address).
     /// </summary>
     public static RouteGroupBuilder MapProtectedApi(this IEndpointRouteBuilder app, string prefix) =>
-        app.MapGroup(Prefix + prefix);
+        app.MapGroup(Prefix + prefix).RequireAdmin();
 
     /// <summary>Unknown `/api/*` routes answer JSON 404, never the UI's HTML not-found page.</summary>
     public static WebApplication MapApiFallback(this WebApplication app)

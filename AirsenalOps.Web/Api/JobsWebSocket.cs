@@ -88,7 +88,8 @@ public static class JobsWebSocket
 
         await done.CancelAsync();
         await receiving;
-        if (socket.State == WebSocketState.Open)
+        // Answer a client's close (CloseReceived) too, or its CloseAsync never completes.
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
         }

@@ -4,7 +4,7 @@ using Bunit;
 
 namespace AirsenalOps.Tests.Components.Common;
 
-public sealed class AnsiTextTests : MudTestContext
+public sealed class AnsiTextTests : ConsoleTestContext
 {
     [Fact]
     public void PlainLine_IsOneUnstyledSegment() =>

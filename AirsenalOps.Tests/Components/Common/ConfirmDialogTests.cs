@@ -6,7 +6,7 @@ using MudBlazor;
 
 namespace AirsenalOps.Tests.Components.Common;
 
-public sealed class ConfirmDialogTests : MudTestContext
+public sealed class ConfirmDialogTests : ConsoleTestContext
 {
     [Fact]
     public async Task Confirm_ListsExactlyTheItems_AndAnswersTrue()

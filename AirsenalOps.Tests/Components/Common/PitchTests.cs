@@ -4,7 +4,7 @@ using Bunit;
 
 namespace AirsenalOps.Tests.Components.Common;
 
-public sealed class PitchTests : MudTestContext
+public sealed class PitchTests : ConsoleTestContext
 {
     private static readonly PitchPlayer[] Squad =
     [

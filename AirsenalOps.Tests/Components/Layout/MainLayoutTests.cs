@@ -5,8 +5,13 @@ using Microsoft.AspNetCore.Components;
 
 namespace AirsenalOps.Tests.Components.Layout;
 
-public sealed class MainLayoutTests : MudTestContext
+public sealed class MainLayoutTests : CoreTestContext
 {
+    public MainLayoutTests()
+        : base(signedIn: true)
+    {
+    }
+
     private static readonly RenderFragment Page = builder => builder.AddMarkupContent(0, "<p id=\"page\">page body</p>");
 
     [Fact]
@@ -18,6 +23,25 @@ public sealed class MainLayoutTests : MudTestContext
         Assert.Contains("AirsenalOps", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
         Assert.Contains("Dashboard", layout.Find(".mud-drawer").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunningJob_IsShownOnEveryPage_AndFollowsItsProgress()
+    {
+        var job = await Core.AddJobAsync(CoreServices.NewJob("optimize", AirsenalOps.Core.Storage.JobStatus.Running) with { StartedAt = Core.Clock.GetUtcNow(), Progress = 12 });
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, Page));
+
+        layout.WaitForAssertion(() => Assert.Contains("optimize 12%", layout.Find("[data-testid=running-job]").TextContent, StringComparison.Ordinal), Patience);
+
+        Core.Notifier.Publish(new AirsenalOps.Core.Jobs.JobChangedEvent(job with { Progress = 57 }));
+        layout.WaitForAssertion(() => Assert.Contains("optimize 57%", layout.Find("[data-testid=running-job]").TextContent, StringComparison.Ordinal), Patience);
+
+        Core.Notifier.Publish(new AirsenalOps.Core.Jobs.JobChangedEvent(job with { Status = AirsenalOps.Core.Storage.JobStatus.Completed }));
+        layout.WaitForAssertion(() => Assert.Empty(layout.FindAll("[data-testid=running-job]")), Patience);
+    }
+
+    [Fact]
+    public void Layout_ShowsTheSignedInAdmin() =>
+        Assert.Equal("admin", Render<MainLayout>(p => p.Add(l => l.Body, Page)).Find("[data-testid=signed-in-admin]").TextContent);
 
     [Fact]
     public void Layout_MarksTheCircuitReady_WhenInteractive() =>

@@ -4,9 +4,14 @@ using MudBlazor;
 namespace AirsenalOps.Tests.Components.Support;
 
 /// <summary>A bUnit context whose components reach the real Core services (see <see cref="CoreServices"/>).</summary>
-public abstract class CoreTestContext : MudTestContext, IAsyncLifetime
+public abstract class CoreTestContext : ConsoleTestContext, IAsyncLifetime
 {
     private CoreServices? _core;
+
+    protected CoreTestContext(bool signedIn = false)
+        : base(signedIn)
+    {
+    }
 
     protected CoreServices Core => _core ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
@@ -21,6 +26,7 @@ public abstract class CoreTestContext : MudTestContext, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        // Components first (their feeds and subscriptions end), then the services they used.
         await DisposeAsync();
         if (_core is not null)
         {

@@ -14,9 +14,32 @@ public sealed class LiveConsole : IDisposable
 {
     private readonly ConsoleFactory _factory;
 
-    public LiveConsole(IReadOnlyDictionary<string, string?>? settings = null)
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "correct horse battery";
+
+    // A cheap bcrypt cost keeps sign-in fast on a loaded machine.
+    private static readonly string AdminHash = BCrypt.Net.BCrypt.HashPassword(AdminPassword, BCrypt.Net.BCrypt.GenerateSalt(4, 'b'));
+
+    /// <param name="settings">Flat settings on top of the defaults.</param>
+    /// <param name="firstRun">No admin configured: the browser must go through the first-run setup.</param>
+    public LiveConsole(IReadOnlyDictionary<string, string?>? settings = null, bool firstRun = false)
     {
-        _factory = new ConsoleFactory(settings);
+        var all = new Dictionary<string, string?>
+        {
+            ["JWT_SECRET"] = "e2e-jwt-secret-that-is-long-enough-0123456789",
+        };
+        if (!firstRun)
+        {
+            all["APP_ADMIN_EMAIL"] = AdminEmail;
+            all["APP_ADMIN_PASSWORD_HASH"] = AdminHash;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        _factory = new ConsoleFactory(all);
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses

@@ -25,7 +25,7 @@ public sealed class JobControlTests : IDisposable
         var done = await _factory.WaitForFinishAsync(job.Id);
         Assert.Equal(JobStatus.Cancelled, done.Status);
         Assert.Equal("cancelled", Assert.Single(done.Attempts).Outcome);
-        await WaitUntilAsync(() => ProcessGroup.FindByMarker(job.Id).Count == 0 && processes.All(p => !ProcessGroup.IsAlive(p)));
+        await WaitUntilAsync(() => ProcessGroup.FindByMarker(job.Id).Count == 0 && processes.All(p => !IsRunning(p)));
     }
 
     [Fact]
@@ -76,6 +76,20 @@ public sealed class JobControlTests : IDisposable
     private async Task WaitForLineAsync(string id, string text)
     {
         await WaitUntilAsync(async () => (await _factory.AllLinesAsync(id)).Any(l => l.Text.StartsWith(text, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Alive and not a zombie (a container's init may be slow to reap re-parented processes).</summary>
+    internal static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     internal static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));

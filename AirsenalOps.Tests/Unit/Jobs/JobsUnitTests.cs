@@ -1,0 +1,217 @@
+using System.Text.Json.Nodes;
+using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Storage;
+
+namespace AirsenalOps.Tests.Unit.Jobs;
+
+public sealed class LineSplitterTests
+{
+    private readonly List<string> _lines = [];
+    private readonly List<string> _redraws = [];
+
+    private LineSplitter Create(int max = 1000) => new(_lines.Add, _redraws.Add, max);
+
+    [Fact]
+    public void SplitsOnNewlinesAndCrLf_AcrossChunks()
+    {
+        var splitter = Create();
+        splitter.Feed("a\nb\r");
+        splitter.Feed("\nc");
+        splitter.Feed("d\n");
+        splitter.Finish();
+
+        Assert.Equal(["a", "b", "cd"], _lines);
+        Assert.Empty(_redraws);
+    }
+
+    [Fact]
+    public void CarriageReturnRedraws_AreReportedAsRedraws_AndOnlyTheFinalStateIsALine()
+    {
+        var splitter = Create();
+        splitter.Feed("\r 10%|#\r 50%|#####\r100%|##########|\nnext\n");
+        splitter.Finish();
+
+        Assert.Equal(["100%|##########|", "next"], _lines);
+        Assert.Equal([" 10%|#", " 50%|#####"], _redraws);
+    }
+
+    [Fact]
+    public void PendingTextAtEndOfStream_IsALine()
+    {
+        var splitter = Create();
+        splitter.Feed("no newline\r");
+        splitter.Finish();
+
+        Assert.Equal(["no newline"], _lines);
+    }
+
+    [Fact]
+    public void RunawayLine_IsTruncated()
+    {
+        var splitter = Create(max: 5);
+        splitter.Feed("abcdefghij\nok\n");
+
+        Assert.Equal(["abcde [line truncated]", "ok"], _lines);
+    }
+}
+
+public sealed class CommandCatalogueTests
+{
+    private readonly CommandCatalogue _catalogue = new(PeerCommands.All);
+
+    [Fact]
+    public void Validate_FillsDefaultsAndBuildsAnArgumentList()
+    {
+        var valid = _catalogue.Validate("optimize", new JsonObject { ["weeks_ahead"] = "4", ["free_hit_week"] = 0, ["bench_boost_week"] = null });
+
+        Assert.Equal(4, valid.Parameters["weeks_ahead"]!.GetValue<long>());
+        Assert.Equal(["--weeks_ahead", "4", "--free_hit_week", "0"], valid.Arguments);
+        Assert.Equal(["--weeks_ahead", "3"], _catalogue.Validate("predict", null).Arguments);
+        Assert.Empty(_catalogue.Validate("pipeline", []).Arguments);
+    }
+
+    [Theory]
+    [InlineData("predict", """{"weeks_ahead":0}""", "Parameter 'weeks_ahead' must be an integer from 1 to 38; got 0.")]
+    [InlineData("predict", """{"weeks_ahead":2.5}""", "Parameter 'weeks_ahead' must be an integer from 1 to 38; got 2.5.")]
+    [InlineData("predict", """{"weeks_ahead":true}""", "Parameter 'weeks_ahead' must be an integer from 1 to 38; got true.")]
+    [InlineData("setup_db", """{"x":1}""", "Unknown parameter 'x' for command 'setup_db' (it takes no parameters).")]
+    [InlineData("rm_rf", "{}", "Unknown command 'rm_rf'. Known commands: setup_db, update_db, predict, optimize, pipeline.")]
+    public void Validate_RejectsWithAMessageNamingTheProblem(string command, string parameters, string message)
+    {
+        var ex = Assert.Throws<JobValidationException>(() => _catalogue.Validate(command, JsonNode.Parse(parameters)!.AsObject()));
+        Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void OtherParameterTypes_AreChecked()
+    {
+        var command = new JobCommand
+        {
+            Name = "x",
+            Description = "x",
+            Executable = "x",
+            Parameters =
+            [
+                new CommandParameter { Name = "flag", Type = ParameterType.Bool },
+                new CommandParameter { Name = "model", Type = ParameterType.Enum, Choices = ["extended", "neutral"], Default = "extended" },
+                new CommandParameter { Name = "season", Type = ParameterType.String, Required = true, MaxLength = 4 },
+            ],
+        };
+        var catalogue = new CommandCatalogue([command]);
+
+        var valid = catalogue.Validate("x", new JsonObject { ["flag"] = "true", ["season"] = "2526" });
+        Assert.Equal(["--flag", "--model", "extended", "--season", "2526"], valid.Arguments);
+        Assert.DoesNotContain("--flag", catalogue.Validate("x", new JsonObject { ["flag"] = false, ["season"] = "2526", ["model"] = "neutral" }).Arguments);
+        Assert.Contains("one of extended, neutral", Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["season"] = "2526", ["model"] = "other" })).Message, StringComparison.Ordinal);
+        Assert.Contains("is required", Assert.Throws<JobValidationException>(() => catalogue.Validate("x", [])).Message, StringComparison.Ordinal);
+        Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["season"] = "--rm" }));
+        Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["season"] = "25262" }));
+        Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["season"] = "2526", ["flag"] = 1 }));
+    }
+
+    [Fact]
+    public void LaterRegistration_ReplacesACommand()
+    {
+        var replaced = PeerCommands.Predict with { Description = "mine" };
+        var catalogue = new CommandCatalogue([.. PeerCommands.All, replaced]);
+
+        Assert.Equal("mine", catalogue.Find("predict")!.Description);
+        Assert.Equal(5, catalogue.All.Count);
+    }
+}
+
+public sealed class RetryPolicyTests
+{
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 120)]
+    [InlineData(3, 240)]
+    [InlineData(30, 3600)]
+    public void Delay_DoublesPerAttempt_AndIsCapped(int failedAttempts, double seconds)
+    {
+        var options = new JobOptions { JobRetryDelaySeconds = 60, JobRetryMaxDelaySeconds = 3600 };
+
+        Assert.Equal(seconds, RetryPolicy.Delay(options, failedAttempts, 0.5).TotalSeconds, 3);
+        Assert.Equal(seconds * 0.9, RetryPolicy.Delay(options, failedAttempts, 0).TotalSeconds, 3);
+        Assert.Equal(seconds * 1.1, RetryPolicy.Delay(options, failedAttempts, 1).TotalSeconds, 3);
+    }
+}
+
+public sealed class JobNotifierTests
+{
+    [Fact]
+    public async Task Subscriber_GetsItsJobsEvents_AndTheAllFeedGetsChanges()
+    {
+        var notifier = new JobNotifier();
+        using var one = notifier.Subscribe("a");
+        using var all = notifier.SubscribeAll();
+        var job = new JobRecord { Id = "a", Command = "predict" };
+
+        notifier.Publish(new JobLinesEvent("a", [new LogLine(1, DateTimeOffset.UnixEpoch, LogSource.Stdout, "x")]));
+        notifier.Publish(new JobLinesEvent("b", []));
+        notifier.Publish(new JobChangedEvent(job));
+
+        Assert.IsType<JobLinesEvent>(await one.Events.ReadAsync());
+        Assert.IsType<JobChangedEvent>(await one.Events.ReadAsync());
+        Assert.False(one.Events.TryRead(out _));
+        Assert.Equal("a", Assert.IsType<JobChangedEvent>(await all.Events.ReadAsync()).JobId);
+        Assert.False(all.Events.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task SlowSubscriber_IsDroppedToCatchUp_WithoutBlockingThePublisher()
+    {
+        var notifier = new JobNotifier();
+        using var slow = notifier.Subscribe("a", capacity: 2);
+        using var fast = notifier.Subscribe("a", capacity: 100);
+
+        for (var i = 0; i < 10; i++)
+        {
+            notifier.Publish(new JobProgressLineEvent("a", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.True(slow.Lagged);
+        Assert.False(fast.Lagged);
+        var received = new List<JobEvent>();
+        await foreach (var e in slow.Events.ReadAllAsync())
+        {
+            received.Add(e);
+        }
+
+        Assert.Equal(2, received.Count);
+        var count = 0;
+        while (fast.Events.TryRead(out _))
+        {
+            count++;
+        }
+
+        Assert.Equal(10, count);
+    }
+}
+
+public sealed class AnsiAndDisplayTests
+{
+    [Fact]
+    public void Strip_RemovesColourCodes()
+    {
+        Assert.Equal("green text", Ansi.Strip("\u001b[32mgreen\u001b[0m text"));
+        Assert.Equal("plain", Ansi.Strip("plain"));
+    }
+
+    [Fact]
+    public void WaitingRetry_IsShownAsRetrying()
+    {
+        var job = new JobRecord { Id = "a", Command = "x", Status = JobStatus.Pending };
+
+        Assert.Equal("pending", JobDisplay.Status(job));
+        Assert.Equal("retrying", JobDisplay.Status(job with { RetryCount = 1, NextAttemptAt = DateTimeOffset.UnixEpoch }));
+        Assert.Equal("cancelling", JobDisplay.Status(job with { Status = JobStatus.Cancelling }));
+    }
+
+    [Fact]
+    public void CommandLine_QuotesArgumentsAShellWouldSplit()
+    {
+        Assert.Equal("a --x 'two words' 'it'\\''s'", JobRunner.FormatCommandLine("a", ["--x", "two words", "it's"]));
+    }
+}

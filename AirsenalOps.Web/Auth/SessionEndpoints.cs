@@ -1,0 +1,163 @@
+using AirsenalOps.Core.Auth;
+using AirsenalOps.Core.Secrets;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AirsenalOps.Web.Auth;
+
+/// <summary>
+/// The pages' sign-in, sign-out and first-run setup. They are plain form posts (with antiforgery) because a
+/// cookie can only be set on an HTTP response, never from an interactive component on the circuit.
+/// </summary>
+public static partial class SessionEndpoints
+{
+    public static WebApplication MapSessionEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("/auth").AllowAnonymous().ExcludeFromDescription();
+        group.MapPost("/login", LoginAsync);
+        group.MapPost("/logout", LogoutAsync);
+        group.MapPost("/setup", SetupAsync);
+        return app;
+    }
+
+    internal static async Task<IResult> LoginAsync(
+        HttpContext context,
+        [FromForm] string? email,
+        [FromForm] string? password,
+        [FromForm] string? returnUrl,
+        AdminAccount admin,
+        AdminSessions sessions,
+        LoginThrottle throttle,
+        ILoggerFactory loggers)
+    {
+        var client = ClientAddress.Of(context);
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            return Back("/login", returnUrl, "throttled", wait);
+        }
+
+        var (outcome, identity) = await admin.VerifyAsync(email, password, context.RequestAborted);
+        if (outcome == LoginOutcome.NotConfigured)
+        {
+            return Back("/login", returnUrl, "not-configured");
+        }
+
+        if (identity is null)
+        {
+            throttle.RecordFailure(client);
+            LogFailedLogin(loggers.CreateLogger(typeof(SessionEndpoints)), client, "login page");
+            return Back("/login", returnUrl, "invalid");
+        }
+
+        throttle.Reset(client);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.CreatePrincipal(identity));
+        return TypedResults.Redirect(SafeReturnUrl(returnUrl));
+    }
+
+    internal static async Task<IResult> LogoutAsync(HttpContext context, AdminSessions sessions)
+    {
+        var result = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (result.Principal is { } user)
+        {
+            sessions.Revoke(user);
+        }
+
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.Redirect("/login?signedOut=1");
+    }
+
+    internal static async Task<IResult> SetupAsync(
+        HttpContext context,
+        [FromForm] string? email,
+        [FromForm] string? password,
+        [FromForm] string? confirm,
+        [FromForm] string? code,
+        AdminAccount admin,
+        AdminSessions sessions,
+        FirstRunSetup setup,
+        LoginThrottle throttle,
+        ILoggerFactory loggers)
+    {
+        var client = ClientAddress.Of(context);
+        if (await admin.ExistsAsync(context.RequestAborted))
+        {
+            return TypedResults.Redirect("/login");
+        }
+
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            return Back("/setup", null, "throttled", wait);
+        }
+
+        if (!setup.Matches(code))
+        {
+            throttle.RecordFailure(client);
+            LogFailedLogin(loggers.CreateLogger(typeof(SessionEndpoints)), client, "first-run setup code");
+            return Back("/setup", null, "code", email: email);
+        }
+
+        if (!string.Equals(password, confirm, StringComparison.Ordinal))
+        {
+            return Back("/setup", null, "mismatch", email: email);
+        }
+
+        try
+        {
+            if (!await admin.CreateFirstAsync(email ?? string.Empty, password ?? string.Empty, context.RequestAborted))
+            {
+                return TypedResults.Redirect("/login");
+            }
+        }
+        catch (SecretValidationException ex)
+        {
+            return Back("/setup", null, "invalid", message: ex.Message, email: email);
+        }
+
+        setup.Close();
+        var (_, identity) = await admin.VerifyAsync(email, password, context.RequestAborted);
+        if (identity is not null)
+        {
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.CreatePrincipal(identity));
+        }
+
+        return TypedResults.Redirect("/");
+    }
+
+    /// <summary>Only local paths: an open redirect after login would hand the session page to another site.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
+            ? url
+            : "/";
+
+    private static RedirectHttpResult Back(string page, string? returnUrl, string error, TimeSpan? wait = null, string? message = null, string? email = null)
+    {
+        var query = new Dictionary<string, string?> { ["error"] = error };
+        if (wait is { } w)
+        {
+            query["retry"] = ((int)Math.Ceiling(w.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (!string.IsNullOrEmpty(returnUrl))
+        {
+            query["returnUrl"] = SafeReturnUrl(returnUrl);
+        }
+
+        if (message is not null)
+        {
+            query["message"] = message;
+        }
+
+        if (!string.IsNullOrEmpty(email))
+        {
+            query["email"] = email;
+        }
+
+        return TypedResults.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(page, query));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in from {Client} ({Where})")]
+    internal static partial void LogFailedLogin(ILogger logger, string client, string where);
+}
