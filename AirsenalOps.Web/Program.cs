@@ -1,7 +1,10 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Reports;
+using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
@@ -15,7 +18,11 @@ try
     builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddAirsenalCommands();
     builder.AddJobsWebSocket();
+    builder.AddReports();
+    builder.AddTeam();
+    builder.AddSchedules();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -33,6 +40,10 @@ try
     app.MapSessionEndpoints();
     app.MapJobsApi();
     app.MapJobsWebSocket();
+    app.MapReportsApi();
+    app.MapTeamApi();
+    app.MapDatabaseApi();
+    app.MapSchedulesApi();
     app.MapApiFallback();
     app.MapUi();
     app.Run();

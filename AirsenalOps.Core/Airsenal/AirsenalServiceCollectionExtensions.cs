@@ -1,5 +1,10 @@
+using AirsenalOps.Core.Airsenal.Database;
+using AirsenalOps.Core.Airsenal.Jobs;
+using AirsenalOps.Core.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AirsenalOps.Core.Airsenal;
 
@@ -10,6 +15,28 @@ public static class AirsenalServiceCollectionExtensions
     {
         builder.Services.AddValidatedOptions<AirsenalOptions>(builder.Configuration);
         builder.Services.AddSingleton<AirsenalCli>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AirsenalDatabase>();
         return builder;
     }
+
+    /// <summary>
+    /// The AIrsenal command catalogue with its hooks. Call after AddJobs: a later command of the same name
+    /// replaces the engine's plain peer command.
+    /// </summary>
+    public static IHostApplicationBuilder AddAirsenalCommands(this IHostApplicationBuilder builder)
+    {
+        foreach (var name in AirsenalCommandNames)
+        {
+            builder.Services.AddJobCommand(services => AirsenalCommands
+                .Build(services.GetRequiredService<AirsenalDatabase>(), services.GetRequiredService<IOptions<AirsenalOptions>>(), services.GetRequiredService<TimeProvider>())
+                .Single(c => c.Name == name));
+        }
+
+        return builder;
+    }
+
+    /// <summary>The names <see cref="AirsenalCommands.Build"/> defines, in catalogue order.</summary>
+    internal static IReadOnlyList<string> AirsenalCommandNames { get; } =
+        ["setup_db", "update_db", "predict", "optimize", "pipeline", "make_squad", "make_transfers", "set_lineup", "check_data", "replay_season"];
 }

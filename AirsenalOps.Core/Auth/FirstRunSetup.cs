@@ -80,9 +80,16 @@ internal sealed class FirstRunSetupAnnouncer(AdminAccount admin, FirstRunSetup s
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!await admin.ExistsAsync(cancellationToken))
+        try
         {
-            setup.Open();
+            if (!await admin.ExistsAsync(cancellationToken))
+            {
+                setup.Open();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store does not answer yet (MongoDB down): the setup page prints the code when it is opened.
         }
     }
 

@@ -8,7 +8,9 @@ namespace AirsenalOps.Core.Secrets;
 /// <summary>
 /// Loads the Fernet key at start: ENCRYPTION_KEY, else DATA_DIR/encryption.key, else a new key written there.
 /// Refuses to start when stored secrets cannot be decrypted with the key, rather than losing them.
-/// Runs after the storage initializer (hosted services start in registration order).
+/// Runs after the storage initializer (hosted services start in registration order). A MongoDB that does not
+/// answer at start must not stop the console: the check then runs in the background once it answers, and a
+/// key that cannot decrypt the stored secrets stops the console at that point.
 /// </summary>
 internal sealed partial class SecretsInitializer(
     IStorage storage,
@@ -16,9 +18,90 @@ internal sealed partial class SecretsInitializer(
     IOptions<SecretsOptions> options,
     IOptions<StorageOptions> storageOptions,
     TimeProvider time,
-    ILogger<SecretsInitializer> logger) : IHostedService
+    ILogger<SecretsInitializer> logger,
+    IHostApplicationLifetime? lifetime = null) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storage.Kind != "mongodb")
+        {
+            await LoadAndCheckAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await LoadAndCheckAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not ConfigurationException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            // Use a key we already have (nothing is lost by that); generating one must wait for the store.
+            var keyFile = Path.Combine(storageOptions.Value.DataDirFullPath, SecretsOptions.KeyFileName);
+            if (LoadKey(keyFile).Key is { } key)
+            {
+                cipher.Use(key);
+            }
+
+            LogStoreUnavailable(logger, ex.GetType().Name);
+            _ = CheckLaterAsync(_stopping.Token);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may dispose its services before it stops them (WebApplicationFactory does).
+        if (!_disposed)
+        {
+            _stopping.Cancel();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async Task CheckLaterAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken);
+                await LoadAndCheckAsync(cancellationToken);
+                return;
+            }
+            catch (ConfigurationException ex)
+            {
+                LogRefused(logger, ex.Message);
+                lifetime?.StopApplication();
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    private async Task LoadAndCheckAsync(CancellationToken cancellationToken)
     {
         var stored = await storage.Secrets.ListAsync(cancellationToken);
         var encrypted = stored.Where(s => Fernet.LooksLikeToken(s.Value)).ToList();
@@ -51,8 +134,6 @@ internal sealed partial class SecretsInitializer(
         cipher.Use(key!);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     private (FernetKey? Key, string Source) LoadKey(string keyFile)
     {
         if (!string.IsNullOrWhiteSpace(options.Value.EncryptionKey))
@@ -82,6 +163,12 @@ internal sealed partial class SecretsInitializer(
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The secrets store does not answer at start ({ErrorType}); the encryption key is checked once it does")]
+    private static partial void LogStoreUnavailable(ILogger logger, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "ENCRYPTION_KEY is not set: generated a new Fernet key in {KeyFile}. BACK UP THIS FILE (or set ENCRYPTION_KEY to its content): " +

@@ -16,6 +16,8 @@ public interface IStorage
 
     ISecretStore Secrets { get; }
 
+    ISchedulesStore Schedules { get; }
+
     /// <summary>Creates tables, collections and indexes; safe to call more than once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -81,4 +83,18 @@ public interface ISecretStore
 
     /// <summary>False when there was no such key.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+public interface ISchedulesStore
+{
+    /// <summary>Oldest first.</summary>
+    Task<IReadOnlyList<ScheduleRecord>> ListAsync(CancellationToken cancellationToken);
+
+    Task<ScheduleRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces the schedule with this id.</summary>
+    Task UpsertAsync(ScheduleRecord schedule, CancellationToken cancellationToken);
+
+    /// <summary>False when there was no such schedule.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

@@ -17,6 +17,9 @@ public class ConsoleFactory : WebApplicationFactory<Program>
         {
             ["DATA_DIR"] = _data.Path,
             ["LOG_LEVEL"] = "WARNING",
+            // AIrsenal's database copies stay inside the test's folder (the defaults are /data and /tmp).
+            ["PERSISTENT_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal", "data.db"),
+            ["LOCAL_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal-local.db"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

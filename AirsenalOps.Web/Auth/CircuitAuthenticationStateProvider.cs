@@ -34,7 +34,10 @@ internal sealed class CircuitAuthenticationStateProvider : RevalidatingServerAut
         base.Dispose(disposing);
     }
 
-    private async void OnSessionsChanged()
+    // Fire and forget: an event handler cannot await, and a failing check (storage down) must not crash the process.
+    private void OnSessionsChanged() => _ = RecheckAsync();
+
+    private async Task RecheckAsync()
     {
         try
         {

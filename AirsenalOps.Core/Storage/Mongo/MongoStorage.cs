@@ -32,6 +32,7 @@ public sealed class MongoStorage : IStorage
         Jobs = new MongoJobStore(jobs);
         Logs = new MongoJobLogStore(logs);
         Secrets = new MongoSecretStore(secrets);
+        Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
     }
 
     public string Kind => "mongodb";
@@ -41,6 +42,8 @@ public sealed class MongoStorage : IStorage
     public IJobLogStore Logs { get; }
 
     public ISecretStore Secrets { get; }
+
+    public ISchedulesStore Schedules { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +60,9 @@ public sealed class MongoStorage : IStorage
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("secrets").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("key"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("schedules").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
             cancellationToken: cancellationToken);
     }
 

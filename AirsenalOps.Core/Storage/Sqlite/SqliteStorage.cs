@@ -23,6 +23,7 @@ public sealed class SqliteStorage : IStorage
         Jobs = new SqliteJobStore(this);
         Logs = new SqliteJobLogStore(this);
         Secrets = new SqliteSecretStore(this);
+        Schedules = new SqliteScheduleStore(this);
     }
 
     public string Kind => "sqlite";
@@ -34,6 +35,8 @@ public sealed class SqliteStorage : IStorage
     public IJobLogStore Logs { get; }
 
     public ISecretStore Secrets { get; }
+
+    public ISchedulesStore Schedules { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +64,10 @@ public sealed class SqliteStorage : IStorage
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL,
                 updated_at TEXT NULL);
+            CREATE TABLE IF NOT EXISTS schedules (
+                id TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                doc TEXT NOT NULL);
             """, cancellationToken);
     }
 

@@ -6,17 +6,29 @@ using AirsenalOps.Core.Storage;
 namespace AirsenalOps.Tests.Integration.Jobs;
 
 /// <summary>The peer console's /api/jobs contract, plus our additions.</summary>
-public sealed class JobsApiTests : IDisposable
+public sealed class JobsApiTests : IAsyncLifetime, IDisposable
 {
     private readonly JobsFactory _factory = new();
-    private readonly HttpClient _client;
+    private HttpClient _client = null!;
 
-    public JobsApiTests() => _client = _factory.CreateClient();
+    public async Task InitializeAsync() => _client = await _factory.AdminClientAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose()
     {
         _client.Dispose();
         _factory.Dispose();
+    }
+
+    [Fact]
+    public async Task WithoutToken_JobsAndCommandsAre401()
+    {
+        using var anonymous = _factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/jobs", new { command = "predict" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/commands")).StatusCode);
     }
 
     [Fact]
@@ -91,7 +103,7 @@ public sealed class JobsApiTests : IDisposable
     public async Task MaxLogLines_LimitsTheInlineLogsButNotTheCount()
     {
         using var factory = new JobsFactory(new Dictionary<string, string?> { ["MAX_LOG_LINES"] = "5" });
-        using var client = factory.CreateClient();
+        using var client = await factory.AdminClientAsync();
         var created = await factory.Jobs.CreateAsync("lines", new JsonObject { ["count"] = 20 }, CancellationToken.None);
         await factory.WaitForFinishAsync(created.Id);
 

@@ -4,8 +4,8 @@ using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Support;
-using AirsenalOps.Web.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +15,6 @@ namespace AirsenalOps.Tests.Integration.Jobs;
 /// <summary>The console with the fake AIrsenal scripts as its CLI, test commands, test secrets and a test token.</summary>
 public sealed class JobsFactory : ConsoleFactory
 {
-    public const string Token = "test-token";
     public const string Password = "hunter2-very-secret";
 
     private readonly Action<IServiceCollection>? _services;
@@ -25,6 +24,18 @@ public sealed class JobsFactory : ConsoleFactory
     {
         _services = services;
     }
+
+    private string? _token;
+
+    /// <summary>An admin token from the real login (the API and the WebSocket check it).</summary>
+    public async Task<string> TokenAsync()
+    {
+        using var client = CreateClient();
+        return _token ??= await AuthTestData.LoginAsync(client);
+    }
+
+    /// <summary>A client that sends the admin's bearer token.</summary>
+    public async Task<HttpClient> AdminClientAsync() => this.Authorized(await TokenAsync());
 
     public JobService Jobs => Services.GetRequiredService<JobService>();
 
@@ -36,7 +47,6 @@ public sealed class JobsFactory : ConsoleFactory
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ISecretReader>(new TestSecrets());
-            services.AddSingleton<JobSocketTokenCheck>((token, _) => Task.FromResult(token == Token));
             foreach (var command in TestCommands.All)
             {
                 services.AddJobCommand(command);
@@ -80,13 +90,18 @@ public sealed class JobsFactory : ConsoleFactory
 
     private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?>? settings)
     {
-        var merged = new Dictionary<string, string?>
+        var merged = new Dictionary<string, string?>(AuthTestData.Settings());
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["AIRSENAL_BIN_DIR"] = FakeAirsenal.Directory,
             ["MAX_JOB_RETRIES"] = "0",
             ["JOB_RETRY_DELAY_SECONDS"] = "1",
             ["JOB_CANCEL_GRACE_SECONDS"] = "1",
-        };
+        })
+        {
+            merged[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             merged[key] = value;

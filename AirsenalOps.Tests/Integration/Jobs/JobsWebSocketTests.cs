@@ -33,14 +33,14 @@ public sealed class JobsWebSocketTests : IDisposable
         var job = await _factory.Jobs.CreateAsync("lines", new JsonObject { ["count"] = 20 }, CancellationToken.None);
         await _factory.WaitForFinishAsync(job.Id);
 
-        var all = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={JobsFactory.Token}", "completed");
+        var all = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={await _factory.TokenAsync()}", "completed");
         var logs = all.Where(m => Type(m) == "log").ToList();
         Assert.Equal(Enumerable.Range(1, 22).Select(i => (long)i), logs.Select(m => m["seq"]!.GetValue<long>()));
         Assert.Equal("line 1", logs[1]["message"]!.GetValue<string>());
         Assert.Equal("status", Type(all[^1]));
         Assert.Equal(22, all.IndexOf(all[^1]));
 
-        var resumed = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={JobsFactory.Token}&after=10", "completed");
+        var resumed = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={await _factory.TokenAsync()}&after=10", "completed");
         Assert.Equal(Enumerable.Range(11, 12).Select(i => (long)i), resumed.Where(m => Type(m) == "log").Select(m => m["seq"]!.GetValue<long>()));
     }
 
@@ -50,7 +50,7 @@ public sealed class JobsWebSocketTests : IDisposable
         var job = await _factory.Jobs.CreateAsync("chatty", null, CancellationToken.None);
         await _factory.WaitForJobAsync(job.Id, j => j.Status == JobStatus.Running);
 
-        var messages = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={JobsFactory.Token}", "failed", sendPing: true);
+        var messages = await ReceiveUntilStatusAsync($"/ws/jobs/{job.Id}?token={await _factory.TokenAsync()}", "failed", sendPing: true);
 
         Assert.Contains(messages, m => m["pong"] is not null);
         var seqs = messages.Where(m => Type(m) == "log").Select(m => m["seq"]!.GetValue<long>()).ToList();
@@ -67,7 +67,7 @@ public sealed class JobsWebSocketTests : IDisposable
         var job = await _factory.Jobs.CreateAsync("hooked", new JsonObject { ["count"] = 5 }, CancellationToken.None);
         await _factory.WaitForFinishAsync(job.Id);
 
-        var messages = await ReceiveUntilAsync($"/ws/jobs/{job.Id}?token={JobsFactory.Token}", m => Type(m) == "output", sendPing: false);
+        var messages = await ReceiveUntilAsync($"/ws/jobs/{job.Id}?token={await _factory.TokenAsync()}", m => Type(m) == "output", sendPing: false);
 
         Assert.Equal("test", messages[^1]["payload"]!["type"]!.GetValue<string>());
     }

@@ -457,6 +457,73 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal("me@example.com", (await reopened.Secrets.GetAsync("FPL_LOGIN", None))!.Value);
     }
 
+    private static ScheduleRecord RichSchedule(string id, DateTimeOffset createdAt) => new()
+    {
+        Id = id,
+        Name = "Before each deadline ⚽",
+        Target = ScheduleTarget.WeeklyChain,
+        Parameters = new JsonObject { ["predict"] = new JsonObject { ["weeks_ahead"] = 3 }, ["optimize"] = new JsonObject() },
+        DeadlineOffsetMinutes = -360,
+        TimeZone = "Europe/London",
+        CreatedAt = createdAt,
+        UpdatedAt = createdAt.AddTicks(5),
+        LastDueAt = T0.AddHours(1).AddTicks(123_4560),
+        NextRunAt = T0.AddDays(7),
+        Active = new ScheduleRun
+        {
+            DueAt = T0.AddHours(1),
+            StartedAt = T0.AddHours(1).AddSeconds(2),
+            Outcome = "running",
+            Steps = ["update_db", "predict", "optimize"],
+            JobIds = ["job-1", "job-2"],
+        },
+        History =
+        [
+            new ScheduleRun { DueAt = T0, Outcome = "missed", Detail = "console was down", Trigger = "schedule" },
+        ],
+    };
+
+    [Fact]
+    public async Task Schedules_UpsertGetListDelete_RoundTripEveryField_AndSurviveRestart()
+    {
+        var first = RichSchedule("s-1", T0);
+        var second = RichSchedule("s-2", T0.AddMinutes(1)) with { Target = ScheduleTarget.Command, Command = "predict", Cron = "0 6 * * 1", DeadlineOffsetMinutes = null, Active = null, History = [] };
+        await Storage.Schedules.UpsertAsync(second, None);
+        await Storage.Schedules.UpsertAsync(first, None);
+
+        Assert.Equal(["s-1", "s-2"], (await Storage.Schedules.ListAsync(None)).Select(s => s.Id));
+        var read = await Storage.Schedules.GetAsync("s-1", None);
+        Assert.NotNull(read);
+        Assert.Equal(first.Name, read.Name);
+        Assert.Equal(ScheduleTarget.WeeklyChain, read.Target);
+        Assert.True(JsonNode.DeepEquals(first.Parameters, read.Parameters));
+        Assert.Equal(-360, read.DeadlineOffsetMinutes);
+        Assert.Null(read.Cron);
+        Assert.Equal("Europe/London", read.TimeZone);
+        AssertSameTime(first.LastDueAt, read.LastDueAt);
+        AssertSameTime(first.NextRunAt, read.NextRunAt);
+        AssertSameTime(first.UpdatedAt, read.UpdatedAt);
+        Assert.Equal(["job-1", "job-2"], read.Active!.JobIds);
+        Assert.Equal(["update_db", "predict", "optimize"], read.Active.Steps);
+        AssertSameTime(first.Active!.StartedAt, read.Active.StartedAt);
+        Assert.Equal("missed", Assert.Single(read.History).Outcome);
+        Assert.Equal("0 6 * * 1", (await Storage.Schedules.GetAsync("s-2", None))!.Cron);
+
+        // Upsert replaces: the run finished and went to the history.
+        await Storage.Schedules.UpsertAsync(first with { Active = null, History = [first.Active with { Outcome = "completed" }, .. first.History] }, None);
+        var reopened = await ReopenAsync();
+        await reopened.InitializeAsync(None);
+        var replaced = await reopened.Schedules.GetAsync("s-1", None);
+        Assert.Null(replaced!.Active);
+        Assert.Equal(["completed", "missed"], replaced.History.Select(h => h.Outcome));
+        Assert.Equal(2, (await reopened.Schedules.ListAsync(None)).Count);
+
+        Assert.True(await reopened.Schedules.DeleteAsync("s-1", None));
+        Assert.False(await reopened.Schedules.DeleteAsync("s-1", None));
+        Assert.Null(await reopened.Schedules.GetAsync("s-1", None));
+        Assert.Equal(["s-2"], (await reopened.Schedules.ListAsync(None)).Select(s => s.Id));
+    }
+
     protected static string Text(long seq) => "line " + seq.ToString(CultureInfo.InvariantCulture);
 
     protected static LogLine Line(long seq) => new(seq, T0.AddMilliseconds(seq), LogSource.Stdout, Text(seq));

@@ -1,0 +1,284 @@
+using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Database;
+using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AirsenalOps.Core.Airsenal.Jobs;
+
+/// <summary>How one AIrsenal command is run: which secrets it needs, its database use, progress and no-op texts.</summary>
+public sealed record AirsenalHookSpec
+{
+    /// <summary>Secrets without which the command cannot do its work (checked before the process starts).</summary>
+    public IReadOnlyList<string> RequiredSecrets { get; init; } = [];
+
+    /// <summary>Copy the local database back after success (false for commands that only read it).</summary>
+    public bool CopyBack { get; init; } = true;
+
+    /// <summary>
+    /// Without FPL_LOGIN/FPL_PASSWORD, answer "n" to AIrsenal's login prompt so it continues with estimates
+    /// (free transfers and bank) instead of failing on a closed stdin.
+    /// </summary>
+    public bool DeclineLogin { get; init; }
+
+    /// <summary>The tqdm bar whose description reports the run's progress.</summary>
+    public string? ProgressBar { get; init; }
+
+    /// <summary>Prefer the optimiser's strategy files over its bar (the bar can stop at 7 %).</summary>
+    public bool CountStrategies { get; init; }
+
+    /// <summary>Pipeline stage markers drive the progress.</summary>
+    public bool PipelineStages { get; init; }
+
+    /// <summary>Known texts (FailureHints codes) that mean an exit 0 did nothing: the job fails with the hint.</summary>
+    public IReadOnlyList<string> NoOpCodes { get; init; } = [];
+
+    /// <summary>The command changes the real FPL team: it runs only with confirm = true.</summary>
+    public bool RequiresConfirm { get; init; }
+}
+
+/// <summary>
+/// The engine's per-command hooks for AIrsenal: a fresh working copy of the database before the run, the
+/// environment AIrsenal needs, progress and prompt detection per line, and afterwards parsed output, a hint
+/// for known failures and the atomic copy-back of a successful run.
+/// </summary>
+public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<AirsenalOptions> options, TimeProvider time, AirsenalHookSpec spec) : IJobHooks
+{
+    private const string PromptItem = "airsenal.prompt";
+    private const string BarTotalItem = "airsenal.bar_total";
+    private const string LastCountItem = "airsenal.last_count";
+    private const string StageItem = "airsenal.stage";
+    private const string HomeItem = "airsenal.home";
+    private const string HoldsDatabaseItem = "airsenal.holds_db";
+    private const int ReadBatch = 5000;
+
+    /// <summary>Stage → (start %, share %) of a pipeline run.</summary>
+    private static readonly Dictionary<string, (double Start, double Share)> StageProgress = new(StringComparer.Ordinal)
+    {
+        ["setup_db"] = (0, 10),
+        ["update_db"] = (10, 20),
+        ["predict"] = (30, 25),
+        ["make_squad"] = (55, 35),
+        ["optimize"] = (55, 35),
+        ["make_transfers"] = (90, 5),
+        ["set_lineup"] = (95, 4),
+        ["save_absences"] = (99, 1),
+    };
+
+    public AirsenalHookSpec Spec => spec;
+
+    public async ValueTask<JobPreparation> PrepareAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (spec.RequiresConfirm && context.Job.Parameters["confirm"]?.GetValue<bool>() != true)
+        {
+            return JobPreparation.Fail($"{context.Command.Name} changes your real FPL team: run it with confirm set to true.");
+        }
+
+        var missing = spec.RequiredSecrets.Where(key => !context.Secrets.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
+        if (missing.Count > 0)
+        {
+            return JobPreparation.Fail($"Set the {string.Join(" and ", missing)} secret{(missing.Count > 1 ? "s" : "")}: {context.Command.Name} needs {(missing.Count > 1 ? "them" : "it")}.");
+        }
+
+        var home = HomeFor(context.Secrets);
+        try
+        {
+            Directory.CreateDirectory(home);
+            if (spec.CountStrategies)
+            {
+                // Files left by a killed run would count as progress of this one.
+                foreach (var stale in Directory.EnumerateFiles(Path.Combine(home, "airsopt"), "strategy_*.json").ToList())
+                {
+                    File.Delete(stale);
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No airsopt folder yet: nothing stale.
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return JobPreparation.Fail($"AIRSENAL_HOME {home} is not usable: {ex.Message}");
+        }
+
+        try
+        {
+            await database.PrepareLocalAsync(context.Job.Id, cancellationToken);
+        }
+        catch (AirsenalDatabaseException ex)
+        {
+            return JobPreparation.Fail(ex.Message);
+        }
+
+        context.Items[HoldsDatabaseItem] = true;
+        context.Items[HomeItem] = home;
+        string? input = null;
+        if (spec.DeclineLogin && (!context.Secrets.ContainsKey("FPL_LOGIN") || !context.Secrets.ContainsKey("FPL_PASSWORD")))
+        {
+            input = "n\n";
+            await context.LogAsync("FPL_LOGIN/FPL_PASSWORD are not set: AIrsenal's login prompt is answered 'n', so free transfers and bank are estimated.", cancellationToken);
+        }
+
+        return new JobPreparation
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["AIRSENAL_DB_FILE"] = database.LocalPath,
+                ["AIRSENAL_HOME"] = home,
+            },
+            // Anything else AIrsenal asks meets a closed stdin and fails at once instead of waiting.
+            StandardInput = input,
+        };
+    }
+
+    public JobProgress? OnLine(JobRunContext context, string plainText)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(plainText);
+        if (!context.Items.ContainsKey(PromptItem) && PromptDetector.Detect(plainText) is { } prompt)
+        {
+            context.Items[PromptItem] = prompt;
+        }
+
+        if (spec.PipelineStages && PipelineParser.StageOf(plainText) is { } stage)
+        {
+            context.Items[StageItem] = stage;
+            return new JobProgress(StageProgress[stage].Start);
+        }
+
+        if (spec.PipelineStages && plainText.StartsWith("Pipeline finished OK!", StringComparison.Ordinal))
+        {
+            return new JobProgress(100);
+        }
+
+        var barName = spec.PipelineStages ? ProgressParser.OptimiserBar : spec.ProgressBar;
+        if (barName is null)
+        {
+            return null;
+        }
+
+        var reading = ProgressParser.Parse(plainText, barName);
+        if (reading is not null)
+        {
+            context.Items[BarTotalItem] = reading.Total;
+        }
+
+        double? percent = reading?.Percent;
+        if (spec.CountStrategies && context.Items.TryGetValue(BarTotalItem, out var total) && CountDue(context))
+        {
+            // Worker bars keep printing while the main bar is stuck, so any line may refresh the count.
+            percent = StrategyFiles.Percent(StrategyFiles.Count((string)context.Items[HomeItem]), (int)total) ?? percent;
+        }
+        else if (reading is null)
+        {
+            return null;
+        }
+
+        if (percent is null)
+        {
+            return null;
+        }
+
+        if (spec.PipelineStages)
+        {
+            var (start, share) = StageProgress[context.Items.TryGetValue(StageItem, out var s) ? (string)s : "optimize"];
+            return new JobProgress(Math.Round(start + share * percent.Value / 100, 1));
+        }
+
+        return new JobProgress(percent, reading?.Remaining);
+    }
+
+    public async ValueTask<JobConclusion> ConcludeAsync(JobRunContext context, JobRunResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        var lines = await ReadOutputAsync(context, cancellationToken);
+        var prompt = context.Items.GetValueOrDefault(PromptItem) as PromptHit ?? lines.Select(PromptDetector.Detect).FirstOrDefault(p => p is not null);
+        var hint = FailureHints.Find(lines);
+        var output = AirsenalOutputParser.Parse(context.Command.Name, lines, time.GetUtcNow(), context.Job.Parameters);
+
+        string? error = null;
+        var retryable = true;
+        if (result.Succeeded && hint is not null && spec.NoOpCodes.Contains(hint.Code))
+        {
+            // AIrsenal exits 0 here although it did nothing; retrying cannot change that.
+            (error, retryable) = (hint.Hint, false);
+        }
+        else if (result.Succeeded && spec.PipelineStages && !lines.Any(l => l.StartsWith("Pipeline finished OK!", StringComparison.Ordinal)))
+        {
+            (error, retryable) = ("The pipeline stopped before finishing" + (hint is null ? "." : ": " + hint.Hint), false);
+        }
+        else if (!result.Succeeded && result.ExitCode is not null && prompt is not null)
+        {
+            (error, retryable) = (prompt.Message, false);
+        }
+        else if (!result.Succeeded && result.ExitCode is not null && hint is { FailsJob: true })
+        {
+            (error, retryable) = ($"{result.Error} {hint.Hint}", false);
+        }
+
+        if (context.Items.ContainsKey(HoldsDatabaseItem))
+        {
+            var keep = error is null && result.Succeeded && spec.CopyBack;
+            try
+            {
+                await database.CompleteAsync(keep, cancellationToken);
+                if (keep)
+                {
+                    await context.LogAsync("AIrsenal's database was saved (the previous copy is kept as a backup).", cancellationToken);
+                }
+            }
+            catch (AirsenalDatabaseException ex)
+            {
+                (error, retryable) = (ex.Message, false);
+            }
+        }
+
+        return new JobConclusion
+        {
+            Output = output,
+            Hint = prompt?.Message ?? hint?.Hint,
+            Error = error,
+            Retryable = retryable,
+        };
+    }
+
+    private string HomeFor(IReadOnlyDictionary<string, string> secrets) =>
+        secrets.TryGetValue("AIRSENAL_HOME", out var fromSecret) && !string.IsNullOrWhiteSpace(fromSecret) ? fromSecret
+        : !string.IsNullOrWhiteSpace(options.Value.Home) ? options.Value.Home
+        : Path.Combine(Path.GetDirectoryName(database.PersistentPath)!, "home");
+
+    /// <summary>Counting files is a directory scan: at most once a second, however fast the bars redraw.</summary>
+    private bool CountDue(JobRunContext context)
+    {
+        var now = time.GetTimestamp();
+        if (context.Items.TryGetValue(LastCountItem, out var last) && time.GetElapsedTime((long)last, now) < TimeSpan.FromSeconds(1))
+        {
+            return false;
+        }
+
+        context.Items[LastCountItem] = now;
+        return true;
+    }
+
+    /// <summary>This attempt's process output (console lines are left out: they are not AIrsenal's).</summary>
+    private static async Task<List<string>> ReadOutputAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        var after = context.FirstSeq - 1;
+        while (true)
+        {
+            var batch = await context.ReadLogAsync(after, ReadBatch, cancellationToken);
+            lines.AddRange(batch.Where(l => l.Source != LogSource.System).Select(l => l.Text));
+            if (batch.Count < ReadBatch)
+            {
+                return lines;
+            }
+
+            after = batch[^1].Seq;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+namespace AirsenalOps.Core.Airsenal.Parsers;
+
+/// <summary>A known failure or silent no-op, and what to do about it.</summary>
+public sealed record FailureHint(string Code, string Hint, bool FailsJob);
+
+/// <summary>
+/// Known texts from AIrsenal (reference §2, §2.12): several exit 0 although nothing happened, so their
+/// text is the only signal; others fail with a traceback whose cause the user should not have to decode.
+/// </summary>
+public static class FailureHints
+{
+    private static readonly (string Text, FailureHint Hint)[] Known =
+    [
+        ("Database does not contain predictions for all the specified optim",
+            new("missing_predictions", "There are no predictions for the optimisation gameweeks: run predict with the same weeks_ahead (or gameweek range) first, then optimize again.", true)),
+        ("No predicted points in database",
+            new("missing_predictions", "The database holds no predictions yet: run predict first.", true)),
+        ("no such column",
+            new("schema_outdated", "The database was made by an older AIrsenal and lacks a column the installed version needs: run setup_db with clean to rebuild it.", true)),
+        ("AIrsenal database already exists",
+            new("database_exists", "setup_db did nothing because the database already exists: run update_db, or setup_db with clean to rebuild it from scratch.", true)),
+        ("Database is empty, run 'airsenal_setup_initial_db' first",
+            new("database_empty", "The AIrsenal database is empty: run setup_db first.", true)),
+        ("more players in DB than API",
+            new("database_inconsistent", "The database has more players than the FPL API (usually a new season on an old database): run setup_db with clean.", true)),
+        ("Login failed",
+            new("login_failed", "FPL login failed: check the FPL_LOGIN (email) and FPL_PASSWORD secrets. FPL changes its login flow now and then, so an AIrsenal upgrade may be needed; without login AIrsenal estimates free transfers and bank.", false)),
+        ("No transfer suggestions found",
+            new("no_suggestions", "There are no transfer suggestions for the next gameweek: run optimize first (make_transfers exits 0 without changing anything).", true)),
+        ("FPL team ID must be specified",
+            new("missing_team_id", "Set the FPL_TEAM_ID secret (your FPL team number).", true)),
+        ("FPL Team ID not provided",
+            new("missing_team_id", "Set the FPL_TEAM_ID secret (your FPL team number).", true)),
+        ("invalid literal for int() with base 10",
+            new("bad_team_id", "A numeric AIrsenal setting is not a number: FPL_TEAM_ID (and FPL_LEAGUE_ID) must be plain integers.", true)),
+        ("Both AIRSENAL_DB_FILE and AIRSENAL_DB_URI",
+            new("db_uri_conflict", "AIrsenal has both AIRSENAL_DB_FILE and AIRSENAL_DB_URI: remove the AIRSENAL_DB_URI file from AIRSENAL_HOME (airsenal_env del -k AIRSENAL_DB_URI).", true)),
+        ("Database updated failed",
+            new("update_failed", "The database update hit a network error (often HTTP 429 rate limiting by FPL): wait a few minutes and run it again.", false)),
+        ("Something went wrong when making transfers",
+            new("transfers_failed", "FPL rejected the transfers: check the team on the FPL site, the FPL_LOGIN/FPL_PASSWORD secrets, and run optimize again before retrying.", true)),
+        ("Something went wrong when setting lineup",
+            new("lineup_failed", "FPL rejected the lineup: check the FPL_LOGIN/FPL_PASSWORD secrets and the team on the FPL site.", true)),
+    ];
+
+    /// <summary>The first known failure in the output (most specific first), or null.</summary>
+    public static FailureHint? Find(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        FailureHint? soft = null;
+        foreach (var line in lines)
+        {
+            if (Match(line) is not { } hint)
+            {
+                continue;
+            }
+
+            if (hint.FailsJob)
+            {
+                return hint;
+            }
+
+            soft ??= hint;
+        }
+
+        return soft;
+    }
+
+    /// <summary>The hint for one line, or null.</summary>
+    public static FailureHint? Match(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        foreach (var (text, hint) in Known)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return hint;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A stdin prompt that would make a job wait forever, and the message that fails it fast.</summary>
+public sealed record PromptHit(string Prompt, string? MissingSecret, string Message);
+
+/// <summary>
+/// Interactive prompts (reference §2.11). The runner passes credentials and --confirm so none should
+/// appear; if one does, the job must fail at once naming what is missing rather than hang.
+/// </summary>
+public static class PromptDetector
+{
+    private static readonly (string Text, string? Secret, string Message)[] Prompts =
+    [
+        ("Would you like to login to the FPL API?", "FPL_LOGIN",
+            "AIrsenal asked for an FPL login: set both the FPL_LOGIN and FPL_PASSWORD secrets."),
+        ("Please enter FPL login", "FPL_LOGIN",
+            "AIrsenal asked for an FPL login: set both the FPL_LOGIN and FPL_PASSWORD secrets."),
+        ("Please enter FPL team ID", "FPL_TEAM_ID",
+            "AIrsenal asked for the FPL team ID: set the FPL_TEAM_ID secret."),
+        ("Would you like to store these credentials", "FPL_PASSWORD",
+            "AIrsenal asked to store credentials: set both the FPL_LOGIN and FPL_PASSWORD secrets."),
+        ("Apply Transfers? There is no turning back!", null,
+            "make_transfers asked for confirmation: run it with confirm set to true."),
+        ("Apply changes to lineup?", null,
+            "set_lineup asked for confirmation: run it with confirm set to true."),
+        ("Do you want to continue? [y/n]", null,
+            "The pipeline's database update failed (often FPL rate limiting, HTTP 429) and it asked whether to continue: run update_db later, then the pipeline again."),
+    ];
+
+    /// <summary>The prompt in this (possibly partial, unterminated) line, or null.</summary>
+    public static PromptHit? Detect(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        foreach (var (text, secret, message) in Prompts)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return new PromptHit(text, secret, message);
+            }
+        }
+
+        return null;
+    }
+}

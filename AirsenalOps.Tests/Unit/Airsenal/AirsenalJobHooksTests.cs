@@ -1,0 +1,136 @@
+using AirsenalOps.Core.Airsenal;
+using AirsenalOps.Core.Airsenal.Database;
+using AirsenalOps.Core.Airsenal.Jobs;
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Storage;
+using AirsenalOps.Tests.Support;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AirsenalOps.Tests.Unit.Airsenal;
+
+public sealed class AirsenalJobHooksTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 20, 0, 0, TimeSpan.Zero));
+    private readonly AirsenalDatabase _database;
+    private readonly IReadOnlyList<JobCommand> _commands;
+    private readonly List<LogLine> _log = [];
+
+    public AirsenalJobHooksTests()
+    {
+        var options = Options.Create(new AirsenalOptions
+        {
+            PersistentDbPath = _dir.File("persistent/data.db"),
+            LocalDbPath = _dir.File("local.db"),
+            Home = _dir.File("home"),
+        });
+        _database = new AirsenalDatabase(options, _time);
+        _commands = AirsenalCommands.Build(_database, options, _time);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _dir.Dispose();
+    }
+
+    private (JobRunContext Context, AirsenalJobHooks Hooks) Context(string command, Dictionary<string, string>? secrets = null)
+    {
+        var cmd = _commands.Single(c => c.Name == command);
+        var job = new JobRecord { Id = "job-1", Command = command, CreatedAt = _time.GetUtcNow() };
+        var context = new JobRunContext(job, cmd, 1, [], secrets ?? new Dictionary<string, string> { ["FPL_TEAM_ID"] = "1" }, 1,
+            (after, limit, _) => Task.FromResult<IReadOnlyList<LogLine>>(_log.Where(l => l.Seq > after).Take(limit).ToList()),
+            (message, _) =>
+            {
+                _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), LogSource.System, message));
+                return Task.CompletedTask;
+            });
+        return (context, (AirsenalJobHooks)cmd.Hooks);
+    }
+
+    private void Output(params string[] lines)
+    {
+        foreach (var line in lines)
+        {
+            _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), LogSource.Stdout, line));
+        }
+    }
+
+    [Fact]
+    public async Task Pipeline_ProgressFollowsTheStages_AndTheOptimiserBarWithinItsStage()
+    {
+        var (context, hooks) = Context("pipeline");
+        await hooks.PrepareAsync(context, CancellationToken.None);
+
+        Assert.Equal(10, hooks.OnLine(context, "Updating database..")!.Percent);
+        Assert.Equal(30, hooks.OnLine(context, "Running prediction..")!.Percent);
+        Assert.Null(hooks.OnLine(context, "Fitting team model..."));
+        Assert.Equal(55, hooks.OnLine(context, "Running optimization..")!.Percent);
+        Assert.Equal(72.5, hooks.OnLine(context, "Total progress:  50%|#####     | 5/10 [00:05<00:05]")!.Percent);
+        Assert.Equal(100, hooks.OnLine(context, "Pipeline finished OK!")!.Percent);
+    }
+
+    [Fact]
+    public async Task Pipeline_ThatStopsEarlyWithExitZero_IsFailed_AndTheDatabaseKept()
+    {
+        var (context, hooks) = Context("pipeline");
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        Output("Running for FPL Team ID 1", "Updating database..", "Database updated failed: 429", "Do you want to continue? [y/n] ");
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(0, false, false, null, TimeSpan.FromSeconds(3)), CancellationToken.None);
+
+        Assert.Contains("stopped before finishing", conclusion.Error, StringComparison.Ordinal);
+        Assert.False(conclusion.Retryable);
+        Assert.Contains("pipeline", conclusion.Hint, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("pipeline", conclusion.Output!["type"]!.GetValue<string>());
+        Assert.False(_database.InUse);
+    }
+
+    [Fact]
+    public async Task Prepare_SetsTheDatabaseAndHomeVariables_AndDeclinesLoginOnlyWithoutCredentials()
+    {
+        var (context, hooks) = Context("optimize");
+        var withoutLogin = await hooks.PrepareAsync(context, CancellationToken.None);
+        await hooks.ConcludeAsync(context, new JobRunResult(1, false, false, "Exited with code 1.", TimeSpan.Zero), CancellationToken.None);
+        var (loggedIn, _) = Context("optimize", new Dictionary<string, string> { ["FPL_TEAM_ID"] = "1", ["FPL_LOGIN"] = "a@b.c", ["FPL_PASSWORD"] = "x", ["AIRSENAL_HOME"] = _dir.File("secret-home") });
+        var withLogin = await hooks.PrepareAsync(loggedIn, CancellationToken.None);
+
+        Assert.Equal(_database.LocalPath, withoutLogin.Environment["AIRSENAL_DB_FILE"]);
+        Assert.Equal(_dir.File("home"), withoutLogin.Environment["AIRSENAL_HOME"]);
+        Assert.Equal("n\n", withoutLogin.StandardInput);
+        Assert.Null(withLogin.StandardInput);
+        Assert.Equal(_dir.File("secret-home"), withLogin.Environment["AIRSENAL_HOME"]);
+    }
+
+    [Fact]
+    public async Task Optimize_ProgressPrefersStrategyFiles_CountedAtMostOnceASecond()
+    {
+        var (context, hooks) = Context("optimize");
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        var folder = Directory.CreateDirectory(Path.Combine(_dir.File("home"), "airsopt")).FullName;
+
+        var first = hooks.OnLine(context, "Total progress:   7%|▋         | 1/10 [00:01<00:09]")!;
+        File.WriteAllText(Path.Combine(folder, "strategy_t_1.json"), "{}");
+        File.WriteAllText(Path.Combine(folder, "strategy_t_2.json"), "{}");
+        File.WriteAllText(Path.Combine(folder, "strategy_t_3.json"), "{}");
+        var tooSoon = hooks.OnLine(context, "strategy: 0-1:  50%|█████     | 50/100 [00:01<00:01]");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var counted = hooks.OnLine(context, "strategy: 0-1:  60%|██████    | 60/100 [00:01<00:01]")!;
+
+        Assert.Equal(0, first.Percent);
+        Assert.Null(tooSoon);
+        Assert.Equal(30, counted.Percent);
+    }
+
+    [Fact]
+    public async Task Prepare_WithUnconfirmedTransfers_FailsWithoutTouchingTheDatabase()
+    {
+        var (context, hooks) = Context("set_lineup", new Dictionary<string, string> { ["FPL_TEAM_ID"] = "1", ["FPL_LOGIN"] = "a", ["FPL_PASSWORD"] = "b" });
+
+        var preparation = await hooks.PrepareAsync(context, CancellationToken.None);
+
+        Assert.Contains("confirm", preparation.Error, StringComparison.Ordinal);
+        Assert.False(_database.InUse);
+    }
+}
