@@ -1,5 +1,6 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ public sealed class CoreServices : IAsyncDisposable
         {
             ["DATA_DIR"] = _data.Path,
             ["AIRSENAL_BIN_DIR"] = _data.Path,
+            ["PERSISTENT_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal", "data.db"),
         });
         if (settings is not null)
         {
@@ -36,6 +38,7 @@ public sealed class CoreServices : IAsyncDisposable
         builder.AddStorage();
         builder.AddAirsenal();
         builder.AddJobs();
+        builder.AddReports();
         _host = builder.Build();
     }
 
@@ -54,6 +57,9 @@ public sealed class CoreServices : IAsyncDisposable
     public JobNotifier Notifier => Services.GetRequiredService<JobNotifier>();
 
     public string DataDir => _data.Path;
+
+    /// <summary>Where AIrsenal's database is expected (PERSISTENT_DB_PATH); absent until a test creates it.</summary>
+    public string AirsenalDbPath => System.IO.Path.Combine(_data.Path, "airsenal", "data.db");
 
     public static async Task<CoreServices> CreateAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
