@@ -22,7 +22,7 @@ apt_install() {
   fi
 }
 
-apt_install python3:python3 setsid:util-linux
+apt_install python3:python3 setsid:util-linux chromium:chromium
 for dir in tools/*/; do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
