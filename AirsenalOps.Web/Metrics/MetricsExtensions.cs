@@ -21,7 +21,7 @@ public sealed record MetricsOptions
 /// The console's Prometheus metrics in a registry of its own (one per host, so test hosts never share
 /// collectors). Store-derived gauges are read at scrape time; durations are observed as jobs finish.
 /// </summary>
-public sealed class ConsoleMetrics : IHostedService, IDisposable
+public sealed class ConsoleMetrics : BackgroundService
 {
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
@@ -30,9 +30,6 @@ public sealed class ConsoleMetrics : IHostedService, IDisposable
     private readonly Gauge _queue;
     private readonly Gauge _logLines;
     private readonly Histogram _duration;
-    private readonly CancellationTokenSource _stop = new();
-    private JobSubscription? _subscription;
-    private Task? _watcher;
 
     public ConsoleMetrics(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier)
     {
@@ -70,11 +67,10 @@ public sealed class ConsoleMetrics : IHostedService, IDisposable
         _logLines.Set(await _storage.Logs.CountAllAsync(cancellationToken));
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _subscription = _notifier.SubscribeAll();
-        _watcher = WatchAsync(_subscription, _stop.Token);
-        return Task.CompletedTask;
+        using var subscription = _notifier.SubscribeAll();
+        await WatchAsync(subscription, stoppingToken);
     }
 
     private async Task WatchAsync(JobSubscription subscription, CancellationToken stoppingToken)
@@ -101,22 +97,6 @@ public sealed class ConsoleMetrics : IHostedService, IDisposable
         {
             // Stopping.
         }
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stop.CancelAsync();
-        _subscription?.Dispose();
-        if (_watcher is not null)
-        {
-            await _watcher;
-        }
-    }
-
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _stop.Dispose();
     }
 }
 

@@ -200,7 +200,7 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
         var names = commands.Select(c => c!["name"]!.GetValue<string>()).ToList();
         Assert.Subset(names.ToHashSet(), new HashSet<string> { "setup_db", "update_db", "predict", "optimize", "pipeline" });
         var predict = commands.Single(c => c!["name"]!.GetValue<string>() == "predict")!;
-        var weeks = predict["parameters"]!.AsArray().Single()!;
+        var weeks = predict["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "weeks_ahead")!;
         Assert.Equal("weeks_ahead", weeks["name"]!.GetValue<string>());
         Assert.Equal("int", weeks["type"]!.GetValue<string>());
         Assert.Equal(3, weeks["default"]!.GetValue<int>());
