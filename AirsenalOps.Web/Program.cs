@@ -1,5 +1,6 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Notifications;
 using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
@@ -9,6 +10,7 @@ using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
+using AirsenalOps.Web.Metrics;
 
 try
 {
@@ -23,6 +25,9 @@ try
     builder.AddReports();
     builder.AddTeam();
     builder.AddSchedules();
+    builder.AddNotifications();
+    builder.AddMetrics();
+    builder.AddApiDocs();
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
@@ -30,6 +35,7 @@ try
 
     var app = builder.Build();
     app.UseRequestLogging();
+    app.UseMetrics();
     app.UseAuth();
     app.UseUi();
     app.UseApiErrors();
@@ -44,6 +50,9 @@ try
     app.MapTeamApi();
     app.MapDatabaseApi();
     app.MapSchedulesApi();
+    app.MapNotificationsApi();
+    app.MapMetricsEndpoint();
+    app.MapApiDocs();
     app.MapApiFallback();
     app.MapUi();
     app.Run();

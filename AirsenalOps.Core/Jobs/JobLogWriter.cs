@@ -5,14 +5,23 @@ using AirsenalOps.Core.Storage;
 namespace AirsenalOps.Core.Jobs;
 
 /// <summary>
-/// The single writer of one job's log: numbers lines, masks secrets, stores them in batches and then
-/// pushes them to live viewers. Stored-before-pushed means a viewer that falls behind can always read
-/// back what it missed. Under a flood a batch holds up to <see cref="MaxBatch"/> lines; at a trickle
-/// each line is stored at once, so a hard kill loses at most the batch being written.
+/// The single writer of one job's log, in two stages so a slow store never delays live viewers:
+/// the numbering stage masks and numbers lines and pushes them to live viewers at once; the storing
+/// stage writes them in batches of up to <see cref="MaxBatch"/> (at a trickle, each line at once), so a
+/// hard kill loses at most the batch being written. A viewer that falls behind reads back from storage
+/// and <see cref="JobService.WatchAsync"/> waits for lines that are numbered but not yet stored.
+/// Both queues are bounded: when storage is slower than the process, the pipe reader waits and the
+/// process blocks on write, instead of the console buffering the whole output in memory.
 /// </summary>
 internal sealed class JobLogWriter
 {
     public const int MaxBatch = 2000;
+
+    /// <summary>Chunks (one pipe read each, at most 64 KiB of text) waiting to be numbered.</summary>
+    private const int PendingChunks = 8;
+
+    /// <summary>Numbered batches waiting to be stored.</summary>
+    private const int PendingBatches = 4;
 
     private readonly string _jobId;
     private readonly IJobLogStore _store;
@@ -20,8 +29,10 @@ internal sealed class JobLogWriter
     private readonly SecretMasker _masker;
     private readonly TimeProvider _time;
     private readonly Action<string>? _onPlainText;
-    private readonly Channel<PendingLine> _channel;
-    private readonly Task _loop;
+    private readonly Channel<PendingChunk> _channel;
+    private readonly Channel<LogLine[]> _toStore;
+    private readonly Task _numbering;
+    private readonly Task _storing;
     private long _lastSeq;
     private long _lastActivity;
 
@@ -35,89 +46,151 @@ internal sealed class JobLogWriter
         _time = time;
         _onPlainText = onPlainText;
         _lastActivity = time.GetTimestamp();
-        // Bounded: when storage is slower than the process, the pipe reader waits and the process
-        // blocks on write, instead of the console buffering the whole output in memory.
-        _channel = Channel.CreateBounded<PendingLine>(new BoundedChannelOptions(4 * MaxBatch)
+        _channel = Channel.CreateBounded<PendingChunk>(new BoundedChannelOptions(PendingChunks)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        _toStore = Channel.CreateBounded<LogLine[]>(new BoundedChannelOptions(PendingBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _storing = Task.Run(StoreLoopAsync);
+        _numbering = Task.Run(NumberLoopAsync);
     }
 
+    /// <summary>The last line stored.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
 
     /// <summary>When output (a line or a redraw) last arrived, in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
     public long LastActivity => Interlocked.Read(ref _lastActivity);
 
-    public ValueTask WriteAsync(LogSource source, string text, CancellationToken cancellationToken)
-    {
-        Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
-        return _channel.Writer.WriteAsync(new PendingLine(_time.GetUtcNow(), source, text), cancellationToken);
-    }
+    public ValueTask WriteAsync(LogSource source, string text, CancellationToken cancellationToken) =>
+        WriteAsync(source, [new OutputPiece(false, text)], cancellationToken);
 
     /// <summary>A passing progress-bar state: pushed live and parsed for progress, not stored.</summary>
-    public ValueTask RedrawnAsync(string text, CancellationToken cancellationToken)
+    public ValueTask RedrawnAsync(string text, CancellationToken cancellationToken) =>
+        WriteAsync(LogSource.Stdout, [new OutputPiece(true, text)], cancellationToken);
+
+    /// <summary>Lines and redraws of one pipe read, in order: one queue operation for all of them.</summary>
+    public ValueTask WriteAsync(LogSource source, OutputPiece[] pieces, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
-        return _channel.Writer.WriteAsync(new PendingLine(_time.GetUtcNow(), null, text), cancellationToken);
+        return _channel.Writer.WriteAsync(new PendingChunk(_time.GetUtcNow(), source, pieces), cancellationToken);
     }
 
     /// <summary>Stores everything written so far and stops.</summary>
     public async Task CompleteAsync()
     {
         _channel.Writer.TryComplete();
-        await _loop;
+        try
+        {
+            await _numbering;
+        }
+        finally
+        {
+            _toStore.Writer.TryComplete();
+        }
+
+        await _storing;
     }
 
-    private async Task RunAsync()
+    private async Task NumberLoopAsync()
     {
         try
         {
-            await DrainAsync();
+            await NumberAsync();
         }
         catch (Exception ex)
         {
             // Writers then fail fast instead of waiting on a channel nobody reads.
             _channel.Writer.TryComplete(ex);
+            _toStore.Writer.TryComplete(ex);
             throw;
         }
     }
 
-    private async Task DrainAsync()
+    private async Task NumberAsync()
     {
         var reader = _channel.Reader;
-        var batch = new List<LogLine>(MaxBatch);
+        var seq = _lastSeq;
+        var batch = new List<LogLine>();
         while (await reader.WaitToReadAsync())
         {
-            batch.Clear();
-            var seq = _lastSeq;
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            while (reader.TryRead(out var chunk))
             {
-                var text = _masker.Apply(pending.Text);
-                if (pending.Source is not { } source)
+                foreach (var piece in chunk.Pieces)
                 {
-                    // Redraws go through the same queue so the hooks see one ordered, single-threaded feed.
-                    _notifier.Publish(new JobProgressLineEvent(_jobId, text));
-                    _onPlainText?.Invoke(Ansi.Strip(text));
-                    continue;
-                }
+                    var text = _masker.Apply(piece.Text);
+                    if (piece.Redraw)
+                    {
+                        // Redraws go through the same queue so the hooks see one ordered, single-threaded feed;
+                        // lines before them are pushed first to keep the live order.
+                        await FlushAsync(batch);
+                        _notifier.Publish(new JobProgressLineEvent(_jobId, text));
+                        _onPlainText?.Invoke(Ansi.Strip(text));
+                        continue;
+                    }
 
-                batch.Add(new LogLine(++seq, pending.Time, source, text));
-                if (_onPlainText is not null && source != LogSource.System)
-                {
-                    _onPlainText(Ansi.Strip(text));
+                    batch.Add(new LogLine(++seq, chunk.Time, chunk.Source, text));
+                    if (_onPlainText is not null && chunk.Source != LogSource.System)
+                    {
+                        _onPlainText(Ansi.Strip(text));
+                    }
+
+                    if (batch.Count >= MaxBatch)
+                    {
+                        await FlushAsync(batch);
+                    }
                 }
             }
 
-            if (batch.Count == 0)
-            {
-                continue;
-            }
+            // Nothing more queued right now: push and hand over what we have, do not wait for more.
+            await FlushAsync(batch);
+        }
+    }
 
-            await AppendWithRetryAsync(batch);
-            Interlocked.Exchange(ref _lastSeq, seq);
-            _notifier.Publish(new JobLinesEvent(_jobId, batch.ToArray()));
+    /// <summary>Pushes numbered lines to live viewers, then queues them for the store (waits when it is behind).</summary>
+    private async ValueTask FlushAsync(List<LogLine> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var lines = batch.ToArray();
+        batch.Clear();
+        _notifier.Publish(new JobLinesEvent(_jobId, lines));
+        await _toStore.Writer.WriteAsync(lines);
+    }
+
+    private async Task StoreLoopAsync()
+    {
+        try
+        {
+            var reader = _toStore.Reader;
+            var pending = new List<LogLine>(MaxBatch);
+            while (await reader.WaitToReadAsync())
+            {
+                // Batches that queued up while the last one was written go in together.
+                pending.Clear();
+                while (pending.Count < MaxBatch && reader.TryRead(out var lines))
+                {
+                    pending.AddRange(lines);
+                }
+
+                await AppendWithRetryAsync(pending);
+                Interlocked.Exchange(ref _lastSeq, pending[^1].Seq);
+            }
+        }
+        catch (Exception ex)
+        {
+            _toStore.Writer.TryComplete(ex);
+            // Also fails the numbering stage if it waits for room in the store queue.
+            _channel.Writer.TryComplete(ex);
+            throw;
         }
     }
 
@@ -138,5 +211,8 @@ internal sealed class JobLogWriter
         }
     }
 
-    private readonly record struct PendingLine(DateTimeOffset Time, LogSource? Source, string Text);
+    private readonly record struct PendingChunk(DateTimeOffset Time, LogSource Source, OutputPiece[] Pieces);
 }
+
+/// <summary>One line (or, when <see cref="Redraw"/>, a passing progress-bar state) of process output.</summary>
+internal readonly record struct OutputPiece(bool Redraw, string Text);

@@ -7,7 +7,10 @@ namespace AirsenalOps.Core.Jobs;
 /// <summary>Something that happened to a job, pushed to live viewers.</summary>
 public abstract record JobEvent(string JobId);
 
-/// <summary>Lines that are already stored (so a viewer that falls behind can read them back).</summary>
+/// <summary>
+/// Numbered lines, pushed as soon as they are numbered; they are stored just after (at most one batch
+/// later), so a viewer that falls behind can read them back (<see cref="JobService.WatchAsync"/> waits for them).
+/// </summary>
 public sealed record JobLinesEvent(string JobId, IReadOnlyList<LogLine> Lines) : JobEvent(JobId);
 
 /// <summary>The job document changed: status, progress, output, retry schedule.</summary>

@@ -308,8 +308,8 @@ public sealed partial class JobRunner(
         var decoder = new UTF8Encoding(false).GetDecoder();
         var bytes = new byte[64 * 1024];
         var chars = new char[bytes.Length + 1];
-        var lines = new List<(bool Redraw, string Text)>();
-        var splitter = new LineSplitter(text => lines.Add((false, text)), text => lines.Add((true, text)));
+        var pieces = new List<OutputPiece>();
+        var splitter = new LineSplitter(text => pieces.Add(new OutputPiece(false, text)), text => pieces.Add(new OutputPiece(true, text)));
         var broken = false;
         while (true)
         {
@@ -321,16 +321,12 @@ public sealed partial class JobRunner(
                 splitter.Finish();
             }
 
-            foreach (var (redraw, text) in lines)
+            if (pieces.Count > 0 && !broken)
             {
-                if (broken)
-                {
-                    break;
-                }
-
                 try
                 {
-                    await (redraw ? writer.RedrawnAsync(text, cancellationToken) : writer.WriteAsync(source, text, cancellationToken));
+                    // Everything one read produced is queued at once: one queue operation, not one per line.
+                    await writer.WriteAsync(source, pieces.ToArray(), cancellationToken);
                 }
                 catch (System.Threading.Channels.ChannelClosedException)
                 {
@@ -339,7 +335,7 @@ public sealed partial class JobRunner(
                 }
             }
 
-            lines.Clear();
+            pieces.Clear();
             if (read == 0)
             {
                 return;

@@ -33,6 +33,8 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
 {
     private const int PageSize = 1000;
 
+    private static readonly TimeSpan GapWait = TimeSpan.FromSeconds(10);
+
     public CommandCatalogue Catalogue => catalogue;
 
     public JobOptions Options => options.Value;
@@ -323,6 +325,17 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
                     }
 
                     var fresh = lines.Lines.Where(l => l.Seq > lastSeq).ToArray();
+                    if (fresh[0].Seq > lastSeq + 1)
+                    {
+                        // Lines are pushed live as soon as they are numbered and stored just after: lines
+                        // numbered before this subscription may still be on their way to storage.
+                        await foreach (var missing in ReadGapAsync(id, lastSeq, fresh[0].Seq, cancellationToken))
+                        {
+                            lastSeq = missing.Lines[^1].Seq;
+                            yield return missing;
+                        }
+                    }
+
                     lastSeq = fresh[^1].Seq;
                     yield return new JobLinesEvent(id, fresh);
                 }
@@ -337,6 +350,26 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
                 // Fell behind: catch up from storage (top of the loop) and follow again, then report the job's state.
                 first = true;
             }
+        }
+    }
+
+    /// <summary>Stored lines after <paramref name="afterSeq"/> and before <paramref name="beforeSeq"/>, waiting for the store to catch up.</summary>
+    private async IAsyncEnumerable<JobLinesEvent> ReadGapAsync(string id, long afterSeq, long beforeSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The writer retries a failing store for a few seconds; past that the lines are lost and the gap stays.
+        // Real time on purpose: this waits for another task's I/O, which a test's fake clock does not drive.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (afterSeq + 1 < beforeSeq && waited.Elapsed < GapWait)
+        {
+            var page = await storage.Logs.ReadAsync(id, afterSeq, (int)Math.Min(PageSize, beforeSeq - afterSeq - 1), cancellationToken);
+            if (page.Count == 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+                continue;
+            }
+
+            afterSeq = page[^1].Seq;
+            yield return new JobLinesEvent(id, page);
         }
     }
 

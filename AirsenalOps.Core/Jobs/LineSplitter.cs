@@ -42,13 +42,19 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
                 return;
             }
 
-            Append(chars[..end]);
-            if (chars[end] == '\n')
+            if (chars[end] == '\n' && _current.Length == 0 && !_truncated && end <= maxLineLength)
             {
+                // The common case, a whole line inside this chunk: one string, no copy through the builder.
+                line(new string(chars[..end]));
+            }
+            else if (chars[end] == '\n')
+            {
+                Append(chars[..end]);
                 EmitLine();
             }
             else
             {
+                Append(chars[..end]);
                 _sawCr = true;
             }
 

@@ -17,9 +17,4 @@ public sealed record ScheduleOptions
     [ConfigurationKeyName("SCHEDULE_GRACE_SECONDS")]
     [Range(1, 86_400, ErrorMessage = "SCHEDULE_GRACE_SECONDS must be between 1 and 86400.")]
     public int GraceSeconds { get; init; } = 120;
-
-    /// <summary>The FPL API the deadlines are read from.</summary>
-    [ConfigurationKeyName("FPL_API_BASE_URL")]
-    [Url(ErrorMessage = "FPL_API_BASE_URL must be an absolute http(s) URL.")]
-    public string FplApiBaseUrl { get; init; } = "https://fantasy.premierleague.com/api/";
 }

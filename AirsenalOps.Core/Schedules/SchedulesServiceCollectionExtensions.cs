@@ -1,30 +1,28 @@
+using AirsenalOps.Core.Team;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AirsenalOps.Core.Schedules;
 
 public static class SchedulesServiceCollectionExtensions
 {
-    /// <summary>Schedules (cron or FPL-deadline relative) and the hosted scheduler. Needs <c>AddJobs()</c>.</summary>
+    /// <summary>Schedules (cron or FPL-deadline relative) and the hosted scheduler. Needs <c>AddJobs()</c> and the team layer's FPL client.</summary>
     public static IHostApplicationBuilder AddSchedules(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<ScheduleOptions>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IDeadlineSource>(sp =>
-        {
-            var baseUrl = sp.GetRequiredService<IOptions<ScheduleOptions>>().Value.FplApiBaseUrl;
-            var http = new HttpClient
+        services.TryAddSingleton<IDeadlineSource>(sp => new FplDeadlineSource(
+            async cancellationToken =>
             {
-                BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/"),
-                Timeout = TimeSpan.FromSeconds(30),
-            };
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("AirsenalOps");
-            return new FplDeadlineSource(http, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FplDeadlineSource>>());
-        });
+                // FplClient is a typed HttpClient (transient): take a fresh one for each daily read.
+                var bootstrap = await sp.GetRequiredService<FplClient>().GetBootstrapAsync(cancellationToken);
+                return [.. bootstrap.Events.Where(e => e.DeadlineTime is not null).Select(e => e.DeadlineTime!.Value)];
+            },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FplDeadlineSource>>()));
         services.TryAddSingleton<IScheduledJobs, EngineScheduledJobs>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<Scheduler>();

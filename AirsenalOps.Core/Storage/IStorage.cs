@@ -18,6 +18,8 @@ public interface IStorage
 
     ISchedulesStore Schedules { get; }
 
+    INotificationsStore Notifications { get; }
+
     /// <summary>Creates tables, collections and indexes; safe to call more than once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -97,4 +99,22 @@ public interface ISchedulesStore
 
     /// <summary>False when there was no such schedule.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+}
+
+public interface INotificationsStore
+{
+    /// <summary>Oldest first.</summary>
+    Task<IReadOnlyList<WebhookRecord>> ListWebhooksAsync(CancellationToken cancellationToken);
+
+    Task<WebhookRecord?> GetWebhookAsync(string id, CancellationToken cancellationToken);
+
+    Task UpsertWebhookAsync(WebhookRecord webhook, CancellationToken cancellationToken);
+
+    Task<bool> DeleteWebhookAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Appends a delivery to the log.</summary>
+    Task AddDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, optionally of one webhook.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(string? webhookId, int skip, int limit, CancellationToken cancellationToken);
 }

@@ -26,7 +26,14 @@ public static class StorageJson
 
     public static string ToText(JobStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
-    public static string ToText(LogSource stream) => JsonNamingPolicy.SnakeCaseLower.ConvertName(stream.ToString());
+    // Called for every stored and streamed log line: constant strings, no allocation.
+    public static string ToText(LogSource stream) => stream switch
+    {
+        LogSource.Stdout => "stdout",
+        LogSource.Stderr => "stderr",
+        LogSource.System => "system",
+        _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(stream.ToString()),
+    };
 
     public static JobStatus ParseStatus(string text) =>
         Enum.TryParse<JobStatus>(text, ignoreCase: true, out var status)

@@ -102,9 +102,7 @@ public static class JobsWebSocket
             case JobLinesEvent lines:
                 foreach (var line in lines.Lines)
                 {
-                    await session.SendAsync(
-                        new JsonObject { ["type"] = "log", ["message"] = line.Text, ["seq"] = line.Seq, ["source"] = StorageJson.ToText(line.Source) },
-                        cancellationToken);
+                    await session.SendLogAsync(line, cancellationToken);
                 }
 
                 break;
@@ -182,6 +180,7 @@ public static class JobsWebSocket
     private sealed class Session(WebSocket socket) : IDisposable
     {
         private readonly SemaphoreSlim _send = new(1, 1);
+        private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(1024);
 
         public WebSocket Socket { get; } = socket;
 
@@ -193,6 +192,34 @@ public static class JobsWebSocket
 
         public Task SendAsync(JsonObject message, CancellationToken cancellationToken) =>
             SendTextAsync(message.ToJsonString(Json), cancellationToken);
+
+        /// <summary>
+        /// <c>{"type":"log","message","seq","source"}</c>, written straight to UTF-8: this runs for every
+        /// line of a flood, so no JSON tree and no intermediate string.
+        /// </summary>
+        public async Task SendLogAsync(LogLine line, CancellationToken cancellationToken)
+        {
+            await _send.WaitAsync(cancellationToken);
+            try
+            {
+                _buffer.ResetWrittenCount();
+                using (var json = new Utf8JsonWriter(_buffer))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "log");
+                    json.WriteString("message", line.Text);
+                    json.WriteNumber("seq", line.Seq);
+                    json.WriteString("source", StorageJson.ToText(line.Source));
+                    json.WriteEndObject();
+                }
+
+                await Socket.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
 
         public async Task SendTextAsync(string text, CancellationToken cancellationToken)
         {

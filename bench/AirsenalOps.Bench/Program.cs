@@ -31,6 +31,8 @@ internal static class Bench
         var data = Directory.CreateTempSubdirectory("airsenalops-bench-");
 
         Console.WriteLine($"AirsenalOps job engine benchmark ({Environment.ProcessorCount} cores, data in {data.FullName})");
+        // Numbers from a shared machine mean little without its load next to them.
+        var loadBefore = LoadAverage();
         try
         {
             var raw = await RawPipeAsync(fakeJob, Lines);
@@ -64,6 +66,8 @@ internal static class Bench
                 ($"WebSocket latency p50 @ {PacedRate}/s", $"{p50:0.0} ms", "", true),
                 ($"WebSocket latency p99 @ {PacedRate}/s", $"{p99:0.0} ms", "≤ 50 ms", p99 <= 50),
                 ("paced lines received", $"{received:N0} / {PacedLines:N0}", "equal", received == PacedLines),
+                ("load average (1/5/15 min) before", loadBefore, "", true),
+                ("load average (1/5/15 min) after", LoadAverage(), "", true),
             };
             Console.WriteLine();
             Console.WriteLine($"| {"metric",-34} | {"measured",-26} | {"target",-9} | ok  |");
@@ -171,6 +175,13 @@ internal static class Bench
             return latencies.Count == 0
                 ? (double.NaN, double.NaN, 0)
                 : (latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], latencies.Count);
+        }
+
+        static string LoadAverage()
+        {
+            // /proc/loadavg: "1min 5min 15min running/total lastpid".
+            var fields = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ') : [];
+            return fields.Length >= 3 ? $"{fields[0]} / {fields[1]} / {fields[2]}" : "unknown";
         }
 
         static long Rss()

@@ -77,8 +77,18 @@ public sealed class CommandCatalogue
                 ?? throw new JobValidationException($"Parameter '{parameter.Name}' must be {parameter.RangeText}; got {value.ToJsonString()}.");
         }
 
+        // A command that changes the user's real FPL team never starts without an explicit yes.
+        if (command.NeedsConfirm && valid[ConfirmParameter]?.GetValue<bool>() != true)
+        {
+            throw new JobValidationException(
+                $"Parameter '{ConfirmParameter}' must be true: '{name}' changes your real FPL team.");
+        }
+
         return new ValidatedCommand(command, valid);
     }
+
+    /// <summary>The parameter a <see cref="JobCommand.NeedsConfirm"/> command must be given as true.</summary>
+    public const string ConfirmParameter = "confirm";
 
     private static JsonValue? Convert(CommandParameter parameter, JsonNode value)
     {

@@ -33,6 +33,7 @@ public sealed class MongoStorage : IStorage
         Logs = new MongoJobLogStore(logs);
         Secrets = new MongoSecretStore(secrets);
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
+        Notifications = new MongoNotificationsStore(_database.GetCollection<BsonDocument>("webhooks"), _database.GetCollection<BsonDocument>("webhook_deliveries"));
     }
 
     public string Kind => "mongodb";
@@ -44,6 +45,8 @@ public sealed class MongoStorage : IStorage
     public ISecretStore Secrets { get; }
 
     public ISchedulesStore Schedules { get; }
+
+    public INotificationsStore Notifications { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -60,6 +63,12 @@ public sealed class MongoStorage : IStorage
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("secrets").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("key"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("webhooks").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("webhook_deliveries").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Descending("created_at")),
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("schedules").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),

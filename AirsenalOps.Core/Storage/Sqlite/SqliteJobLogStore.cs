@@ -3,9 +3,18 @@ using Microsoft.Data.Sqlite;
 
 namespace AirsenalOps.Core.Storage.Sqlite;
 
-/// <summary>Log lines in their own table keyed by (job, seq): appends are one transaction per batch.</summary>
+/// <summary>Log lines in their own table keyed by (job, seq): appends are one transaction per batch,
+/// written with multi-row INSERT statements.</summary>
 internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
 {
+    /// <summary>
+    /// Rows per INSERT. One statement per row pays the provider's execute overhead for every line; but SQLite
+    /// finds each named parameter by a linear scan, so very wide statements cost more per row again.
+    /// </summary>
+    internal const int RowsPerStatement = 32;
+
+    private static readonly string FullInsert = InsertSql(RowsPerStatement);
+
     public async Task AppendAsync(string jobId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
     {
         if (lines.Count == 0)
@@ -15,25 +24,84 @@ internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
 
         await using var connection = await storage.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO job_logs (job_id, seq, ts, stream, text) VALUES ($job, $seq, $ts, $stream, $text);";
-        var job = command.Parameters.Add("$job", SqliteType.Text);
-        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-        var ts = command.Parameters.Add("$ts", SqliteType.Text);
-        var stream = command.Parameters.Add("$stream", SqliteType.Text);
-        var text = command.Parameters.Add("$text", SqliteType.Text);
-        job.Value = jobId;
-        foreach (var line in lines)
+        SqliteCommand? full = null;
+        try
         {
-            seq.Value = line.Seq;
-            ts.Value = StorageJson.FormatDate(line.Time);
-            stream.Value = StorageJson.ToText(line.Source);
-            text.Value = line.Text;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var offset = 0;
+            while (offset < lines.Count)
+            {
+                var rows = Math.Min(RowsPerStatement, lines.Count - offset);
+                if (rows == RowsPerStatement)
+                {
+                    // The full-size statement is prepared once per batch and re-bound for every chunk.
+                    full ??= CreateInsert(connection, transaction, jobId, rows, FullInsert);
+                    await InsertAsync(full, lines, offset, rows, cancellationToken);
+                }
+                else
+                {
+                    await using var tail = CreateInsert(connection, transaction, jobId, rows, InsertSql(rows));
+                    await InsertAsync(tail, lines, offset, rows, cancellationToken);
+                }
+
+                offset += rows;
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string InsertSql(int rows)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO job_logs (job_id, seq, ts, stream, text) VALUES ", 32 + (rows * 40));
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"($job,$s{i},$t{i},$k{i},$x{i})");
+        }
+
+        return sql.Append(';').ToString();
+    }
+
+    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction, string jobId, int rows, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.Add("$job", SqliteType.Text).Value = jobId;
+        for (var i = 0; i < rows; i++)
+        {
+            command.Parameters.Add(ParameterName('s', i), SqliteType.Integer);
+            command.Parameters.Add(ParameterName('t', i), SqliteType.Text);
+            command.Parameters.Add(ParameterName('k', i), SqliteType.Text);
+            command.Parameters.Add(ParameterName('x', i), SqliteType.Text);
+        }
+
+        return command;
+    }
+
+    private static string ParameterName(char kind, int row) => string.Create(CultureInfo.InvariantCulture, $"${kind}{row}");
+
+    private static Task<int> InsertAsync(SqliteCommand command, IReadOnlyList<LogLine> lines, int offset, int rows, CancellationToken cancellationToken)
+    {
+        var parameters = command.Parameters;
+        for (var i = 0; i < rows; i++)
+        {
+            var line = lines[offset + i];
+            // Parameters were added in the order job, then (seq, ts, stream, text) per row.
+            var at = 1 + (i * 4);
+            parameters[at].Value = line.Seq;
+            parameters[at + 1].Value = StorageJson.FormatDate(line.Time);
+            parameters[at + 2].Value = StorageJson.ToText(line.Source);
+            parameters[at + 3].Value = line.Text;
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<LogLine>> ReadAsync(string jobId, long afterSeq, int limit, CancellationToken cancellationToken) =>

@@ -24,6 +24,7 @@ public sealed class SqliteStorage : IStorage
         Logs = new SqliteJobLogStore(this);
         Secrets = new SqliteSecretStore(this);
         Schedules = new SqliteScheduleStore(this);
+        Notifications = new SqliteNotificationsStore(this);
     }
 
     public string Kind => "sqlite";
@@ -37,6 +38,8 @@ public sealed class SqliteStorage : IStorage
     public ISecretStore Secrets { get; }
 
     public ISchedulesStore Schedules { get; }
+
+    public INotificationsStore Notifications { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +67,16 @@ public sealed class SqliteStorage : IStorage
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL,
                 updated_at TEXT NULL);
+            CREATE TABLE IF NOT EXISTS webhooks (
+                id TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                doc TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                webhook_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_deliveries_created ON webhook_deliveries (created_at);
             CREATE TABLE IF NOT EXISTS schedules (
                 id TEXT PRIMARY KEY,
                 created_at TEXT NOT NULL,

@@ -203,13 +203,13 @@ public sealed class AirsenalJobsTests : IDisposable
         _secrets["FPL_PASSWORD"] = "pw-secret";
 
         var missing = await Assert.ThrowsAsync<JobValidationException>(() => Jobs.CreateAsync("make_transfers", null, CancellationToken.None));
-        var declined = await RunAsync("make_transfers", new JsonObject { ["confirm"] = false });
+        var declined = await Assert.ThrowsAsync<JobValidationException>(
+            () => Jobs.CreateAsync("make_transfers", new JsonObject { ["confirm"] = false }, CancellationToken.None));
         var confirmed = await RunAsync("make_transfers", new JsonObject { ["confirm"] = true });
 
         Assert.Contains("confirm", missing.Message, StringComparison.Ordinal);
-        Assert.Equal(JobStatus.Failed, declined.Status);
-        Assert.Contains("confirm set to true", declined.Error, StringComparison.Ordinal);
-        Assert.Equal(0, declined.MaxRetries);
+        Assert.Contains("'confirm' must be true", declined.Message, StringComparison.Ordinal);
+        Assert.Equal(0, confirmed.MaxRetries);
         Assert.Equal(JobStatus.Completed, confirmed.Status);
         Assert.Equal("airsenal_make_transfers --confirm", confirmed.CommandLine);
         Assert.Contains("Transfers made!", await LinesAsync(confirmed.Id));

@@ -524,6 +524,47 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(["s-2"], (await reopened.Schedules.ListAsync(None)).Select(s => s.Id));
     }
 
+    [Fact]
+    public async Task Notifications_WebhooksCrud_AndDeliveriesNewestFirst_PerWebhook()
+    {
+        var hook = new WebhookRecord { Id = "w-1", Name = "Slack", EncryptedUrl = "gAAAAAtoken", Host = "hooks.example.com", Format = "slack", Events = ["job_failed", "chain_finished"], CreatedAt = T0 };
+        await Storage.Notifications.UpsertWebhookAsync(hook, None);
+        await Storage.Notifications.UpsertWebhookAsync(hook with { Id = "w-2", CreatedAt = T0.AddMinutes(1) }, None);
+        await Storage.Notifications.UpsertWebhookAsync(hook with { Enabled = false }, None);
+
+        var read = await Storage.Notifications.GetWebhookAsync("w-1", None);
+        Assert.False(read!.Enabled);
+        Assert.Equal(["job_failed", "chain_finished"], read.Events);
+        Assert.Equal("gAAAAAtoken", read.EncryptedUrl);
+        Assert.Equal(["w-1", "w-2"], (await Storage.Notifications.ListWebhooksAsync(None)).Select(w => w.Id));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Storage.Notifications.AddDeliveryAsync(new DeliveryRecord
+            {
+                Id = "d-" + i.ToString(CultureInfo.InvariantCulture),
+                WebhookId = i % 2 == 0 ? "w-1" : "w-2",
+                Event = "job_failed",
+                JobId = "job",
+                Status = i == 4 ? "failed" : "delivered",
+                Attempts = i + 1,
+                StatusCode = 200,
+                CreatedAt = T0.AddSeconds(i),
+                CompletedAt = T0.AddSeconds(i + 1),
+            }, None);
+        }
+
+        Assert.Equal(["d-4", "d-3", "d-2", "d-1", "d-0"], (await Storage.Notifications.ListDeliveriesAsync(null, 0, 10, None)).Select(d => d.Id));
+        Assert.Equal(["d-2", "d-0"], (await Storage.Notifications.ListDeliveriesAsync("w-1", 1, 10, None)).Select(d => d.Id));
+        var latest = (await Storage.Notifications.ListDeliveriesAsync(null, 0, 1, None)).Single();
+        Assert.Equal("failed", latest.Status);
+        Assert.Equal(5, latest.Attempts);
+
+        Assert.True(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
+        Assert.False(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
+        Assert.Null(await Storage.Notifications.GetWebhookAsync("w-1", None));
+    }
+
     protected static string Text(long seq) => "line " + seq.ToString(CultureInfo.InvariantCulture);
 
     protected static LogLine Line(long seq) => new(seq, T0.AddMilliseconds(seq), LogSource.Stdout, Text(seq));

@@ -120,19 +120,4 @@ public sealed class ScheduleTimingTests
         Assert.Equal(Utc(2026, 9, 19, 10), ScheduleTiming.DeadlineFor(Utc(2026, 9, 12, 11), deadlines));
         Assert.Null(ScheduleTiming.DeadlineFor(Utc(2026, 9, 20, 0), deadlines));
     }
-
-    [Fact]
-    public void BootstrapStatic_DeadlinesAreParsed_AndBadEntriesSkipped()
-    {
-        using var document = System.Text.Json.JsonDocument.Parse("""
-            {"events": [
-              {"id": 1, "deadline_time": "2026-08-14T17:30:00Z"},
-              {"id": 2, "deadline_time": null},
-              {"id": 3},
-              {"id": 4, "deadline_time": "2026-08-22T10:00:00Z"}
-            ], "teams": []}
-            """);
-
-        Assert.Equal([Utc(2026, 8, 14, 17, 30), Utc(2026, 8, 22, 10)], FplDeadlineSource.Parse(document));
-    }
 }

@@ -1,0 +1,108 @@
+"""Stand-in for AIrsenal's console scripts in the AIrsenal-layer tests.
+
+Each airsenal_* file here runs main() with its own name. It prints what the real command prints
+(the fixtures one folder up), touches the SQLite database in AIRSENAL_DB_FILE as the real one
+would, and follows FAKE_SCENARIO (an environment variable, given to the job as a secret) to
+reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions.
+"""
+import os
+import sqlite3
+import sys
+import time
+
+FIXTURES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def say(text="", end="\n", stream=sys.stdout):
+    stream.write(text + end)
+    stream.flush()
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
+        for line in f.read().splitlines():
+            say(line)
+
+
+def set_marker(value):
+    # The tests write a `marker` table into the persistent copy; the job's change must reach it
+    # only through the console's copy-back.
+    with sqlite3.connect(os.environ["AIRSENAL_DB_FILE"]) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS marker (value TEXT)")
+        db.execute("DELETE FROM marker")
+        db.execute("INSERT INTO marker VALUES (?)", (value,))
+
+
+def ask(prompt):
+    # Like input(): the prompt has no newline, and a closed stdin raises EOFError.
+    say(prompt, end="")
+    answer = sys.stdin.readline()
+    if not answer:
+        say("Traceback (most recent call last):", stream=sys.stderr)
+        say("EOFError: EOF when reading a line", stream=sys.stderr)
+        sys.exit(1)
+    return answer.strip()
+
+
+def traceback(message):
+    say("Traceback (most recent call last):", stream=sys.stderr)
+    say('  File "airsenal/scripts/fake.py", line 1, in <module>', stream=sys.stderr)
+    say(message, stream=sys.stderr)
+    sys.exit(1)
+
+
+def optimize():
+    if ask("Would you like to login to the FPL API? (y/n): ") == "n":
+        say("answer n")
+    say("Total progress:  25%|██▌       | 1/4 [00:01<00:03,  1.00s/it]", end="\r", stream=sys.stderr)
+    airsopt = os.path.join(os.environ["AIRSENAL_HOME"], "airsopt")
+    os.makedirs(airsopt, exist_ok=True)
+    for sid in range(4):
+        with open(os.path.join(airsopt, f"strategy_fake_{sid}.json"), "w", encoding="utf-8") as f:
+            f.write("{}")
+    # The main bar stays at 25 % (as AIrsenal's does); worker bars go on, and the console counts
+    # the strategy files at most once a second, so keep printing for a few seconds.
+    for step in range(3):
+        time.sleep(1.2)
+        say(f"strategy: 0-{step}: 100%|██████████| 1/1 [00:01<00:00,  1.00it/s]", stream=sys.stderr)
+    say()
+    fixture("optimise-current.txt")
+    set_marker("optimised")
+
+
+def main(name):
+    scenario = os.environ.get("FAKE_SCENARIO", "")
+    say(" ".join([name] + sys.argv[1:]))
+    if scenario == "prompt":
+        ask("Please enter FPL team ID: ")
+    if name == "airsenal_run_prediction":
+        say(f"db={os.environ['AIRSENAL_DB_FILE']} home={os.environ['AIRSENAL_HOME']}")
+        fixture("predict.txt")
+        set_marker("predicted")
+    elif name == "airsenal_run_optimization":
+        if scenario == "missing_predictions":
+            traceback("ValueError: Database does not contain predictions for all the specified optimsation gameweeks.")
+        optimize()
+    elif name == "airsenal_update_db":
+        if scenario == "fail":
+            traceback("sqlite3.OperationalError: no such column: player.display_name")
+        say("Updating database...")
+        set_marker("updated")
+    elif name == "airsenal_setup_initial_db":
+        if scenario == "exists":
+            say(f"AIrsenal database already exists at {os.environ['AIRSENAL_DB_FILE']}: use --clean to overwrite it")
+            return
+        set_marker("setup")
+        say("DONE!")
+    elif name == "airsenal_check_data":
+        fixture("check-data.txt")
+    elif name == "airsenal_make_transfers":
+        if "--confirm" not in sys.argv[1:] and ask("Apply Transfers? There is no turning back! (yes/no) ") != "yes":
+            return
+        say("Transfers made!")
+    elif name == "airsenal_set_lineup":
+        if "--confirm" not in sys.argv[1:] and ask("Apply changes to lineup? (yes/no) ") != "yes":
+            return
+        say("Lineup set!")
+    else:
+        say(f"{name}: done")
