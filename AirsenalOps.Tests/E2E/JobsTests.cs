@@ -26,6 +26,10 @@ public sealed class JobsTests : IDisposable
 
     private JobService Jobs => _console.Services.GetRequiredService<JobService>();
 
+    /// <summary>The AIrsenal commands that work on a team refuse to start without its id.</summary>
+    private Task SetTeamIdAsync() =>
+        _console.Services.GetRequiredService<AirsenalOps.Core.Secrets.SecretsService>().SetAsync("FPL_TEAM_ID", "1234567", CancellationToken.None);
+
     [Fact]
     public async Task Predict_StartedFromTheNewJobDialog_StreamsItsLogLive_AndCompletes()
     {
@@ -63,6 +67,7 @@ public sealed class JobsTests : IDisposable
     [Fact]
     public async Task LongOptimise_Cancelled_FromTheJobPage_EndsCancelled()
     {
+        await SetTeamIdAsync();
         var job = await Jobs.CreateAsync("optimize", new() { ["weeks_ahead"] = 3 }, CancellationToken.None);
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -86,6 +91,7 @@ public sealed class JobsTests : IDisposable
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.SignInAsync(_console, "/jobs");
+        await SetTeamIdAsync();
         var job = await Jobs.CreateAsync("update_db", null, CancellationToken.None);
         await page.GotoInteractiveAsync(_console.Url($"/jobs/{job.Id}"));
 

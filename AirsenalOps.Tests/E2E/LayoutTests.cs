@@ -23,7 +23,7 @@ public sealed class LayoutTests(BrowserFixture browser) : IDisposable
         Assert.Equal("dark", await page.EvaluateAsync<string>("() => localStorage.getItem('airsenalops.theme')"));
         await Screenshots.SaveAsync(page, "dashboard-dark");
 
-        await page.ReloadAsync();
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.WaitForCircuitAsync();
         await WaitForDarkAsync(page, true);
 

@@ -38,6 +38,7 @@ public sealed class CoreServices : IAsyncDisposable
         builder.AddStorage();
         builder.AddAirsenal();
         builder.AddJobs();
+        builder.AddAirsenalCommands();
         builder.AddReports();
         _host = builder.Build();
     }

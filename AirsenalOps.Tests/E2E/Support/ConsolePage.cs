@@ -23,7 +23,15 @@ public static class ConsolePage
         await page.Locator("[data-testid=login-form] input[name=email]").FillAsync(LiveConsole.AdminEmail);
         await page.Locator("[data-testid=login-form] input[name=password]").FillAsync(LiveConsole.AdminPassword);
         await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException)
+        {
+            await Screenshots.SaveAsync(page, "sign-in-failed");
+            throw new TimeoutException("Sign-in did not leave the login page; it shows: " + await page.Locator("body").InnerTextAsync());
+        }
         await page.WaitForCircuitAsync();
     }
 
