@@ -55,7 +55,7 @@ public sealed record JobCommand
         foreach (var parameter in Parameters)
         {
             var value = validParameters[parameter.Name];
-            if (value is null)
+            if (value is null || parameter.ConsoleOnly)
             {
                 continue;
             }
