@@ -47,6 +47,12 @@ public sealed class EnvironmentAndDashboardTests : IDisposable
         await Assertions.Expect(page.GetByTestId("deadline-unreachable")).ToContainTextAsync("FPL is unreachable");
         await Assertions.Expect(page.GetByTestId("no-optimisation")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "dashboard-overview");
+
+        await page.GotoInteractiveAsync(_console.Url("/settings"));
+        await Assertions.Expect(page.Locator("[data-testid=setting-JWT_SECRET] [data-testid=setting-value]")).ToHaveTextAsync("set");
+        await Assertions.Expect(page.Locator("[data-testid=setting-FPL_API_RETRY_DELAY_MS] [data-testid=setting-value]")).ToHaveTextAsync("10");
+        Assert.DoesNotContain(LiveConsole.JwtSecret, await page.ContentAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "settings-configuration");
     }
 
     private static int ClosedPort()
