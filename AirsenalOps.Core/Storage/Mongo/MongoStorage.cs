@@ -34,6 +34,7 @@ public sealed class MongoStorage : IStorage
         Secrets = new MongoSecretStore(secrets);
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
         Notifications = new MongoNotificationsStore(_database.GetCollection<BsonDocument>("webhooks"), _database.GetCollection<BsonDocument>("webhook_deliveries"));
+        Audit = new MongoAuditStore(_database.GetCollection<BsonDocument>("audit_log"));
     }
 
     public string Kind => "mongodb";
@@ -47,6 +48,8 @@ public sealed class MongoStorage : IStorage
     public ISchedulesStore Schedules { get; }
 
     public INotificationsStore Notifications { get; }
+
+    public IAuditStore Audit { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -72,6 +75,16 @@ public sealed class MongoStorage : IStorage
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("schedules").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        var audit = _database.GetCollection<BsonDocument>("audit_log").Indexes;
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("action").Descending("at")),
+            cancellationToken: cancellationToken);
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Descending("at")),
             cancellationToken: cancellationToken);
     }
 
