@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace AirsenalOps.Core.Audit;
 
-/// <summary>One page of the audit log and how many entries match in all.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Entries, long Total);
+/// <summary>One page of audit entries and how many match in all.</summary>
+public sealed record AuditEntries(IReadOnlyList<AuditRecord> Entries, long Total);
 
 /// <summary>
 /// Records admin actions. Core services call <see cref="RecordAsync"/> right after an action took effect,
@@ -47,13 +47,13 @@ public sealed partial class AuditLog(IAuditStore store, TimeProvider time, ILogg
     }
 
     /// <summary>Newest first; <paramref name="query"/>'s limit is bounded to 1..<see cref="MaxLimit"/>.</summary>
-    public async Task<AuditPage> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
+    public async Task<AuditEntries> ReadAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var bounded = query with { Skip = Math.Max(0, query.Skip), Limit = Math.Clamp(query.Limit, 1, MaxLimit), Actor = string.IsNullOrWhiteSpace(query.Actor) ? null : query.Actor.Trim() };
         var entries = await store.ListAsync(bounded, cancellationToken);
         var total = await store.CountAsync(bounded, cancellationToken);
-        return new AuditPage(entries, total);
+        return new AuditEntries(entries, total);
     }
 
     private static string Clip(string value) => value.Length <= MaxText ? value : value[..MaxText] + "…";

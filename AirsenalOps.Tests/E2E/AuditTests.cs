@@ -31,7 +31,7 @@ public sealed class AuditTests(BrowserFixture browser) : IDisposable
 
         var storage = _console.Services.GetRequiredService<IStorage>();
         var set = (await storage.Audit.ListAsync(new AuditQuery(AuditAction.SecretSet), CancellationToken.None)).Single(e => e.Target == SecretKeys.FplLeagueId);
-        var login = (await storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginSucceeded), CancellationToken.None)).First();
+        var login = (await storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginSucceeded), CancellationToken.None))[0];
         Assert.Equal(LiveConsole.AdminEmail, set.Actor);
         Assert.Equal("127.0.0.1", set.Client.Replace("::ffff:", string.Empty, StringComparison.Ordinal));
         Assert.Equal(LiveConsole.AdminEmail, login.Actor);

@@ -33,7 +33,7 @@ public sealed class ScheduleServiceTests : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private ScheduleService NewService(IStorage storage)
+    private ScheduleService NewService(SqliteStorage storage)
     {
         var service = new ScheduleService(
             storage, _jobs, new CommandCatalogue(PeerCommands.All), _deadlines,
