@@ -33,9 +33,11 @@ try
     builder.AddAuth();
     builder.AddRateLimiting();
     builder.AddAudit();
+    builder.AddProxyHeaders();
     builder.AddUi();
 
     var app = builder.Build();
+    app.UseProxyHeaders();
     app.UseRequestLogging();
     app.UseMetrics();
     app.UseAuth();
