@@ -5,7 +5,8 @@ namespace AirsenalOps.Core.Storage.Mongo;
 
 /// <summary>
 /// The MongoDB adapter, on the peer console's collections (`jobs`, `secrets`) plus `job_logs`
-/// for log lines, which would otherwise hit the 16 MB document limit.
+/// for log lines, which would otherwise hit the 16 MB document limit, and our own (`schedules`,
+/// `webhooks`, `webhook_deliveries`, `audit_log`).
 /// </summary>
 public sealed class MongoStorage : IStorage
 {
