@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Jobs.Commands;
 using Microsoft.Extensions.Options;
@@ -126,6 +127,7 @@ public static class AirsenalCommands
                 ArgumentBuilder = ConfirmArguments,
                 RetrySafe = false,
                 NeedsConfirm = true,
+                AuditAs = AuditAction.TransfersApplied,
                 MaxRunTime = TimeSpan.FromMinutes(30),
                 Hooks = Hooks(new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, NoOpCodes = ["no_suggestions"], RequiresConfirm = true }),
             },

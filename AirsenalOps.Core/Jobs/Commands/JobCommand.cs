@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 
 namespace AirsenalOps.Core.Jobs.Commands;
 
@@ -28,6 +29,9 @@ public sealed record JobCommand
 
     /// <summary>The UI asks for confirmation first (the command changes something outside the console).</summary>
     public bool NeedsConfirm { get; init; }
+
+    /// <summary>How the audit log names queuing this command (make_transfers: transfers applied).</summary>
+    public AuditAction AuditAs { get; init; } = AuditAction.JobCreated;
 
     /// <summary>Longest run before the job is stopped as timed out; null = JOB_TIMEOUT_MINUTES.</summary>
     public TimeSpan? MaxRunTime { get; init; }
