@@ -49,7 +49,7 @@ public sealed partial class WebhookDispatcher(
                     if (webhook.Enabled && webhook.Events.Contains(notification.Event))
                     {
                         // Each webhook retries on its own: a slow receiver does not hold up the others.
-                        sends.Add(DeliverAsync(webhook, notification, stoppingToken));
+                        sends.Add(DeliverAsync(webhook, notification, options.Value.MaxAttempts, stoppingToken));
                     }
                 }
             }
@@ -67,8 +67,30 @@ public sealed partial class WebhookDispatcher(
         }
     }
 
-    /// <summary>Queues a notification (also used by tests and the UI's "send test").</summary>
+    /// <summary>Queues a notification for every webhook that asked for its event.</summary>
     public void Enqueue(Notification notification) => _queue.Writer.TryWrite(notification);
+
+    /// <summary>
+    /// "Send test" on the Notifications page: one attempt to one webhook (enabled or not), in its format,
+    /// recorded in the delivery log like any other; the page shows the outcome at once.
+    /// </summary>
+    public Task<DeliveryRecord> SendTestAsync(WebhookRecord webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var link = Link("/notifications");
+        var payload = new JsonObject
+        {
+            ["event"] = TestEvent,
+            ["webhook"] = webhook.Name,
+            ["headline"] = "Test notification from AirsenalOps",
+            ["link"] = link,
+            ["sent_at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        };
+        return DeliverAsync(webhook, new Notification(TestEvent, null, null, payload, $"🔔 Test notification from AirsenalOps {link}"), 1, cancellationToken);
+    }
+
+    /// <summary>The event name of a "send test" delivery.</summary>
+    public const string TestEvent = "test";
 
     private async Task WatchAsync(JobSubscription subscription, CancellationToken stoppingToken)
     {
@@ -147,7 +169,7 @@ public sealed partial class WebhookDispatcher(
         return new Notification(NotificationService.ChainFinished, run.JobIds.Count > 0 ? run.JobIds[^1] : null, schedule.Id, payload, summary);
     }
 
-    private async Task DeliverAsync(WebhookRecord webhook, Notification notification, CancellationToken stoppingToken)
+    private async Task<DeliveryRecord> DeliverAsync(WebhookRecord webhook, Notification notification, int maxAttempts, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var createdAt = time.GetUtcNow();
@@ -163,7 +185,7 @@ public sealed partial class WebhookDispatcher(
                 "discord" => new JsonObject { ["content"] = notification.Summary },
                 _ => notification.Payload,
             };
-            while (attempt < settings.MaxAttempts)
+            while (attempt < maxAttempts)
             {
                 if (attempt > 0)
                 {
@@ -229,6 +251,8 @@ public sealed partial class WebhookDispatcher(
         {
             LogDeliveryFailed(logger, webhook.Name, notification.Event, attempt, error);
         }
+
+        return delivery;
     }
 
     private string Link(string path) =>
