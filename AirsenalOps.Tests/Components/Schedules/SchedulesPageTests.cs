@@ -100,7 +100,7 @@ public sealed class SchedulesPageTests : SchedulingTestContext
             await dialogs.InvokeAsync(() => dialogs.FindComponent<MudSelect<bool>>().Instance.ValueChanged.InvokeAsync(true));
         }
 
-        dialogs.WaitForAssertion(() => dialogs.Find($"input[data-testid=schedule-{field}]"), Patience).Change(value);
+        dialogs.WaitForElement($"input[data-testid=schedule-{field}]", Patience).Change(value);
         dialogs.Find("[data-testid=schedule-save]").Click();
 
         dialogs.WaitForAssertion(() => Assert.Contains(message, dialogs.Find("[data-testid=schedule-error]").TextContent, StringComparison.Ordinal), Patience);
@@ -113,7 +113,7 @@ public sealed class SchedulesPageTests : SchedulingTestContext
         var schedule = await AddCronScheduleAsync("Nightly", "0 1 * * *", "predict");
         var dialogs = Render<MudDialogProvider>();
         var page = Render<SchedulesPage>();
-        page.WaitForAssertion(() => page.Find("[data-testid=schedule-edit]"), Patience).Click();
+        page.WaitForElement("[data-testid=schedule-edit]", Patience).Click();
 
         dialogs.WaitForAssertion(() => Assert.Equal("0 1 * * *", dialogs.Find("input[data-testid=schedule-cron]").GetAttribute("value")), Patience);
         dialogs.Find("input[data-testid=schedule-cron]").Change("0 2 * * *");
@@ -145,7 +145,7 @@ public sealed class SchedulesPageTests : SchedulingTestContext
     {
         await AddCronScheduleAsync("Nightly", command: "update_db");
         var page = Render<SchedulesPage>();
-        page.WaitForAssertion(() => page.Find("[data-testid=schedule-run]"), Patience).Click();
+        page.WaitForElement("[data-testid=schedule-run]", Patience).Click();
 
         page.WaitForAssertion(() => Assert.Contains("Schedule Nightly started.", Snackbars), Patience);
         Assert.Equal(["update_db"], Jobs.Started);
@@ -164,13 +164,13 @@ public sealed class SchedulesPageTests : SchedulingTestContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<SchedulesPage>();
 
-        page.WaitForAssertion(() => page.Find("[data-testid=schedule-delete]"), Patience).Click();
-        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-cancel]"), Patience).Click();
+        page.WaitForElement("[data-testid=schedule-delete]", Patience).Click();
+        dialogs.WaitForElement("[data-testid=confirm-cancel]", Patience).Click();
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=confirm-dialog]")), Patience);
         Assert.NotNull(await Schedules.GetAsync(schedule.Id, None));
 
         page.Find("[data-testid=schedule-delete]").Click();
-        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-ok]"), Patience).Click();
+        dialogs.WaitForElement("[data-testid=confirm-ok]", Patience).Click();
 
         page.WaitForAssertion(() => page.Find("[data-testid=schedules-empty]"), Patience);
         Assert.Null(await Schedules.GetAsync(schedule.Id, None));
