@@ -172,6 +172,7 @@ public sealed partial class WebhookDispatcher(
     private async Task<DeliveryRecord> DeliverAsync(WebhookRecord webhook, Notification notification, int maxAttempts, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var id = Guid.NewGuid().ToString();
         var createdAt = time.GetUtcNow();
         int? statusCode = null;
         string? error = null;
@@ -189,7 +190,10 @@ public sealed partial class WebhookDispatcher(
             {
                 if (attempt > 0)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(settings.RetrySeconds * Math.Pow(2, attempt - 1)), time, stoppingToken);
+                    var wait = TimeSpan.FromSeconds(settings.RetrySeconds * Math.Pow(2, attempt - 1));
+                    // The log shows the failed try and when the next is due while the dispatcher waits.
+                    await RecordAsync(Snapshot("retrying", null, time.GetUtcNow() + wait));
+                    await Task.Delay(wait, time, stoppingToken);
                 }
 
                 attempt++;
@@ -224,28 +228,8 @@ public sealed partial class WebhookDispatcher(
             error = "The console stopped before the delivery succeeded.";
         }
 
-        var delivery = new DeliveryRecord
-        {
-            Id = Guid.NewGuid().ToString(),
-            WebhookId = webhook.Id,
-            Event = notification.Event,
-            JobId = notification.JobId,
-            ScheduleId = notification.ScheduleId,
-            Status = error is null ? "delivered" : "failed",
-            Attempts = attempt,
-            StatusCode = statusCode,
-            Error = error,
-            CreatedAt = createdAt,
-            CompletedAt = time.GetUtcNow(),
-        };
-        try
-        {
-            await notifications.RecordAsync(delivery, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogRecordFailed(logger, ex, webhook.Name);
-        }
+        var delivery = Snapshot(error is null ? "delivered" : "failed", time.GetUtcNow(), null);
+        await RecordAsync(delivery);
 
         if (error is not null)
         {
@@ -253,6 +237,34 @@ public sealed partial class WebhookDispatcher(
         }
 
         return delivery;
+
+        DeliveryRecord Snapshot(string status, DateTimeOffset? completedAt, DateTimeOffset? nextAttemptAt) => new()
+        {
+            Id = id,
+            WebhookId = webhook.Id,
+            Event = notification.Event,
+            JobId = notification.JobId,
+            ScheduleId = notification.ScheduleId,
+            Status = status,
+            Attempts = attempt,
+            StatusCode = statusCode,
+            Error = error,
+            CreatedAt = createdAt,
+            CompletedAt = completedAt,
+            NextAttemptAt = nextAttemptAt,
+        };
+
+        async Task RecordAsync(DeliveryRecord record)
+        {
+            try
+            {
+                await notifications.RecordAsync(record, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogRecordFailed(logger, ex, webhook.Name);
+            }
+        }
     }
 
     private string Link(string path) =>

@@ -62,6 +62,30 @@ public sealed class NotificationsPageTests : SchedulingTestContext
         Assert.Equal("failed", page.Find("[data-testid=delivery-status]").TextContent.Trim());
         Assert.Contains("HTTP 500 Internal Server Error", page.Find("[data-testid=delivery-answer]").TextContent, StringComparison.Ordinal);
         Assert.Contains("jobs/job-1", page.Markup, StringComparison.Ordinal);
+        Assert.Equal("–", page.Find("[data-testid=delivery-next]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task RetryingDelivery_ShowsWhenTheNextTryIsDue()
+    {
+        var webhook = await AddWebhookAsync("Team Slack");
+        await Storage.Notifications.AddDeliveryAsync(new DeliveryRecord
+        {
+            Id = "d1",
+            WebhookId = webhook.Id,
+            Event = NotificationService.JobCompleted,
+            Status = "retrying",
+            Attempts = 2,
+            Error = "Could not reach hooks.example.com: ConnectionError",
+            CreatedAt = Now.AddSeconds(-20),
+            NextAttemptAt = Now.AddMinutes(5),
+        }, None);
+
+        var page = Render<NotificationsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("retrying", page.Find("[data-testid=delivery-status]").TextContent.Trim()), Patience);
+        Assert.Matches(@"^in 4m \d\ds$", page.Find("[data-testid=delivery-next]").TextContent.Trim());
+        Assert.Contains("Could not reach hooks.example.com", page.Find("[data-testid=delivery-answer]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
