@@ -115,7 +115,7 @@ public interface INotificationsStore
 
     Task<bool> DeleteWebhookAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Appends a delivery to the log.</summary>
+    /// <summary>Appends a delivery to the log, or replaces the one with its id (a retrying delivery is written again after each try).</summary>
     Task AddDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken);
 
     /// <summary>Newest first, optionally of one webhook.</summary>

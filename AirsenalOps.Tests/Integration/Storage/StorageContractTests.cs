@@ -630,6 +630,21 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(string.Empty, (await Storage.Audit.ListAsync(new AuditQuery(), None)).Single().Target);
     }
 
+    [Fact]
+    public async Task Notifications_ADeliveryWrittenAgainWithItsId_ReplacesTheRetryingOne()
+    {
+        var retrying = new DeliveryRecord { Id = "d-1", WebhookId = "w-1", Event = "job_failed", Status = "retrying", Attempts = 1, StatusCode = 500, CreatedAt = T0, NextAttemptAt = T0.AddSeconds(5) };
+        await Storage.Notifications.AddDeliveryAsync(retrying, None);
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Id = "d-2", CreatedAt = T0.AddSeconds(1) }, None);
+        Assert.Equal(T0.AddSeconds(5), (await Storage.Notifications.ListDeliveriesAsync("w-1", 1, 1, None)).Single().NextAttemptAt);
+
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Status = "delivered", Attempts = 2, StatusCode = 200, NextAttemptAt = null, CompletedAt = T0.AddSeconds(6) }, None);
+
+        var all = await Storage.Notifications.ListDeliveriesAsync(null, 0, 10, None);
+        Assert.Equal(["d-2", "d-1"], all.Select(d => d.Id));
+        Assert.Equal(("delivered", 2, (DateTimeOffset?)null), (all[1].Status, all[1].Attempts, all[1].NextAttemptAt));
+    }
+
     protected static string Text(long seq) => "line " + seq.ToString(CultureInfo.InvariantCulture);
 
     protected static LogLine Line(long seq) => new(seq, T0.AddMilliseconds(seq), LogSource.Stdout, Text(seq));
