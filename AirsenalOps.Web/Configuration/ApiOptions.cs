@@ -16,6 +16,14 @@ public sealed record ApiOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "RATE_LIMIT_PER_MINUTE must be between 1 and 1000000.")]
     public int RateLimitPerMinute { get; init; } = 60;
 
+    /// <summary>
+    /// The largest request body the JSON API reads (bytes; 1 MB by default). Its requests are small JSON
+    /// documents: a bigger body is refused with 413 before anything parses it.
+    /// </summary>
+    [ConfigurationKeyName("API_MAX_BODY_BYTES")]
+    [Range(1024, 1L << 30, ErrorMessage = "API_MAX_BODY_BYTES must be between 1024 and 1073741824.")]
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
     public IReadOnlyList<string> CorsOriginList =>
         CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
