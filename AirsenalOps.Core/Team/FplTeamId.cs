@@ -4,10 +4,7 @@ using AirsenalOps.Core.Secrets;
 namespace AirsenalOps.Core.Team;
 
 /// <summary>The FPL team id as the console knows it, or why it cannot be used.</summary>
-public sealed record FplTeamIdReading(int? TeamId, bool IsMissing, string? Problem)
-{
-    public bool IsValid => TeamId is not null;
-}
+public sealed record FplTeamIdReading(int? TeamId, bool IsMissing, string? Problem);
 
 /// <summary>
 /// Reads the user's FPL team id from the FPL_TEAM_ID secret (the same value AIrsenal's jobs receive), so the
