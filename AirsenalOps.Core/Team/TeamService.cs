@@ -68,8 +68,22 @@ public sealed class TeamService(FplClient fpl, AirsenalReports reports, TimeProv
     /// <summary>Live picks against AIrsenal's transaction-table squad (reference §6.3).</summary>
     public async Task<TeamDiff> GetDiffAsync(int teamId, CancellationToken cancellationToken)
     {
+        // The squad first: a missing AIrsenal database fails before any FPL request.
         var squad = await reports.GetSquadAsync(teamId, null, cancellationToken);
         var current = await GetCurrentAsync(teamId, cancellationToken);
+        return Compare(current, squad);
+    }
+
+    /// <summary>Picks already fetched against AIrsenal's squad, so a page that shows both asks FPL once.</summary>
+    public async Task<TeamDiff> CompareAsync(TeamCurrent current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var squad = await reports.GetSquadAsync(current.TeamId, null, cancellationToken);
+        return Compare(current, squad);
+    }
+
+    private static TeamDiff Compare(TeamCurrent current, SquadReport squad)
+    {
         var live = current.Players.ToDictionary(p => p.PlayerId);
         var believed = squad.Players.Where(p => p.FplApiId is not null).ToDictionary(p => p.FplApiId!.Value);
         var onlyFpl = current.Players.Where(p => !believed.ContainsKey(p.PlayerId))
@@ -81,7 +95,7 @@ public sealed class TeamService(FplClient fpl, AirsenalReports reports, TimeProv
         var advice = inSync ? "AIrsenal's squad matches the live FPL team."
             : freeHit ? "A free hit is active: the live picks are temporary and AIrsenal ignores free-hit transfers."
             : "AIrsenal's squad differs from the live FPL team: run update_db so it learns of the transfers.";
-        return new TeamDiff(teamId, current.Gameweek.Id, squad.Season, inSync, freeHit, current.Players.Count - onlyFpl.Count, onlyFpl, onlyAirsenal, advice);
+        return new TeamDiff(current.TeamId, current.Gameweek.Id, squad.Season, inSync, freeHit, current.Players.Count - onlyFpl.Count, onlyFpl, onlyAirsenal, advice);
     }
 
     private static string NameOf(FplElement? element, int id)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Team;
@@ -9,7 +8,7 @@ namespace AirsenalOps.Web.Api;
 /// <summary>The user's FPL team: GET /api/team/current (the peer's shape), /diff against AIrsenal, /deadline.</summary>
 public static class TeamEndpoints
 {
-    public const string TeamIdSecret = "FPL_TEAM_ID";
+    public const string TeamIdSecret = FplTeamId.SecretKey;
 
     public static WebApplication MapTeamApi(this WebApplication app)
     {
@@ -39,15 +38,9 @@ public static class TeamEndpoints
     /// <summary>The team id from the FPL_TEAM_ID secret, or the error response to give instead.</summary>
     internal static async Task<(int? TeamId, IResult? Error)> ReadTeamIdAsync(ISecretReader secrets, CancellationToken cancellationToken)
     {
-        var all = await secrets.ReadAllAsync(cancellationToken);
-        if (!all.TryGetValue(TeamIdSecret, out var text) || string.IsNullOrWhiteSpace(text))
-        {
-            return (null, ApiResults.Error(StatusCodes.Status404NotFound, "FPL team ID not configured"));
-        }
-
-        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? (id, null)
-            : (null, ApiResults.Error(StatusCodes.Status409Conflict, "The FPL_TEAM_ID secret is not a positive whole number."));
+        var reading = await FplTeamId.ReadAsync(secrets, cancellationToken);
+        return reading.TeamId is { } id ? (id, null)
+            : (null, ApiResults.Error(reading.IsMissing ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, reading.Problem!));
     }
 
     private static async Task<IResult> FplAsync<T>(Func<Task<T>> call)

@@ -16,6 +16,8 @@ public static class AirsenalOutputParser
             "optimize" => OptimisationParser.ParseToJson(lines) ?? SquadParser.ParseToJson(lines),
             "make_squad" => SquadParser.ParseToJson(lines),
             "check_data" => DataCheckParser.ParseToJson(lines),
+            "update_db" => UpdateDbParser.ParseToJson(lines),
+            "setup_db" => SetupDbParser.ParseToJson(lines),
             "pipeline" => PipelineParser.Parse(lines, generatedAt, parameters),
             _ => null,
         };

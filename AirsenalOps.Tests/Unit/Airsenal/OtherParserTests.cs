@@ -80,7 +80,8 @@ public sealed class OtherParserTests
     [Fact]
     public void OutputParser_HasNothingForCommandsWithoutASummary()
     {
-        Assert.Null(AirsenalOutputParser.Parse("update_db", ["Player table already up-to-date."], Now));
+        // update_db and setup_db have step summaries now (DatabaseJobParserTests); set_lineup prints none.
+        Assert.Null(AirsenalOutputParser.Parse("set_lineup", ["fpl_team_id is 742663", "Lineup set!"], Now));
         Assert.Equal("data_checks", AirsenalOutputParser.Parse("check_data", Fixture.Lines("check-data.txt"), Now)!["type"]!.GetValue<string>());
         Assert.Equal("squad", AirsenalOutputParser.Parse("make_squad", Fixture.Lines("make-squad.txt"), Now)!["type"]!.GetValue<string>());
         Assert.Equal("prediction", AirsenalOutputParser.Parse("predict", Fixture.Lines("predict.txt"), Now)!["type"]!.GetValue<string>());

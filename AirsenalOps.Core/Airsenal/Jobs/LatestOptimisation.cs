@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Storage;
+
+namespace AirsenalOps.Core.Airsenal.Jobs;
+
+/// <summary>
+/// The newest finished optimisation as its job parsed it. The lineup (XI, captaincy, bench order) exists only
+/// in the printout, never in AIrsenal's database (reference §2.4), so it comes from the job, not the reports.
+/// </summary>
+public sealed record LatestOptimisation(JobRecord Job, OptimisationOutput? Strategy, SquadOutput? Squad)
+{
+    public IReadOnlyList<LineupPlayer> Starters => Strategy is { StartingLineup.Count: > 0 } s ? s.StartingLineup : Squad?.StartingLineup ?? [];
+
+    public IReadOnlyList<BenchPlayer> Bench => Strategy is { StartingLineup.Count: > 0 } s ? s.Bench : Squad?.Bench ?? [];
+
+    public int? Gameweek => Strategy?.LineupGameweek ?? Squad?.NextGameweek ?? Squad?.GameweekStart;
+
+    public bool HasLineup => Starters.Count > 0;
+
+    /// <summary>The job's result as a strategy and/or a new squad; null when its output holds neither.</summary>
+    public static LatestOptimisation? FromJob(JobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var output = job.Output;
+        var type = ParsedOutput.TypeOf(output);
+        var strategy = ParsedOutput.Read<OptimisationOutput>(type switch
+        {
+            "optimisation" => output,
+            "pipeline" => output?["optimisation"] as JsonObject,
+            _ => null,
+        });
+        var squad = ParsedOutput.Read<SquadOutput>(type switch
+        {
+            "squad" => output,
+            "pipeline" => output?["squad"] as JsonObject,
+            _ => null,
+        });
+        return strategy is null && squad is null ? null : new LatestOptimisation(job, strategy, squad);
+    }
+}
+
+public static class LatestOptimisationQueries
+{
+    // Each of these prints the squad block (the pipeline through its optimise or squad stage).
+    private static readonly string[] Commands = ["optimize", "pipeline", "make_squad"];
+
+    /// <summary>How many completed jobs per command to look through for one with a parsed result.</summary>
+    private const int Lookback = 10;
+
+    /// <summary>The newest completed optimise, pipeline or make_squad job whose output holds a result; null when none has.</summary>
+    public static async Task<LatestOptimisation?> GetLatestOptimisationAsync(this JobService jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        LatestOptimisation? newest = null;
+        foreach (var command in Commands)
+        {
+            var completed = await jobs.ListAsync(new JobFilter(JobStatus.Completed, command, Limit: Lookback), cancellationToken);
+            var found = completed.Select(LatestOptimisation.FromJob).FirstOrDefault(r => r is not null);
+            if (found is not null && (newest is null || Finished(found.Job) > Finished(newest.Job)))
+            {
+                newest = found;
+            }
+        }
+
+        return newest;
+    }
+
+    private static DateTimeOffset Finished(JobRecord job) => job.CompletedAt ?? job.CreatedAt;
+}
