@@ -22,6 +22,9 @@ internal sealed record BenchOptions
     public int ApiRounds { get; init; } = 2;
     public int StartupRuns { get; init; } = 3;
 
+    /// <summary>Also measures the bearer check alone and a one-job list, to see where /api/jobs spends its time.</summary>
+    public bool ApiBreakdown { get; init; }
+
     /// <summary>Extra environment for the console child process (api, startup), to see what a setting costs.</summary>
     public IReadOnlyDictionary<string, string> ConsoleSettings { get; init; } = new Dictionary<string, string>();
 
@@ -38,6 +41,7 @@ internal sealed record BenchOptions
           --connections N       concurrent connections of the load client (default 16)
           --api-rounds N        interleaved rounds; the best round counts (default 2)
           --startup-runs N      starts of the console; the median counts (default 3)
+          --api-breakdown       also measure /api/auth/check, and /api/jobs?limit=1 (where the time goes)
           --console-env K=V     an environment variable for the console child process (api, startup); repeatable
         """;
 
@@ -56,6 +60,7 @@ internal sealed record BenchOptions
             options = args[i] switch
             {
                 "--quick" => options,
+                "--api-breakdown" => options with { ApiBreakdown = true },
                 "--only" => options with { Parts = ParseParts(Next()) },
                 "--lines" => options with { Lines = Number() },
                 "--mongo-lines" => options with { MongoLines = Number() },

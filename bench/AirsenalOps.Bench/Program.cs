@@ -18,6 +18,12 @@ internal static class Bench
             return await BareServer.ServeAsync();
         }
 
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+
         BenchOptions options;
         try
         {
@@ -28,12 +34,6 @@ internal static class Bench
             Console.Error.WriteLine(ex.Message);
             Console.Error.WriteLine(BenchOptions.Usage);
             return 2;
-        }
-
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(BenchOptions.Usage);
-            return 0;
         }
 
         // The in-process console logs to stdout (its host lifetime lines): the table gets stdout to itself.
@@ -62,7 +62,7 @@ internal static class Bench
 
             if (options.Parts.Contains("api"))
             {
-                table.AddRange(await ApiThroughputBench.RunAsync(options.ApiConnections, options.ApiSeconds, options.ApiRounds, options.ConsoleSettings, data.FullName));
+                table.AddRange(await ApiThroughputBench.RunAsync(options.ApiConnections, options.ApiSeconds, options.ApiRounds, options.ApiBreakdown, options.ConsoleSettings, data.FullName));
             }
 
             if (options.Parts.Contains("startup"))
