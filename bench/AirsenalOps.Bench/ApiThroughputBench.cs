@@ -52,9 +52,9 @@ internal static class ApiThroughputBench
             for (var round = 0; round < rounds; round++)
             {
                 // Interleaved, so a burst of load from the rest of the machine hits all three alike.
-                bestBare = Best(bestBare, await MeasureAsync(bareUrl, null, connections, duration));
-                bestHealth = Best(bestHealth, await MeasureAsync(healthUrl, null, connections, duration));
-                bestJobs = Best(bestJobs, await MeasureAsync(jobsUrl, token, connections, duration));
+                bestBare = Best(bestBare, await MeasureAsync(bareUrl, null, connections, duration, bare.Id));
+                bestHealth = Best(bestHealth, await MeasureAsync(healthUrl, null, connections, duration, console.ProcessId));
+                bestJobs = Best(bestJobs, await MeasureAsync(jobsUrl, token, connections, duration, console.ProcessId));
             }
 
             var healthRatio = bestHealth!.RequestsPerSecond / bestBare!.RequestsPerSecond;
@@ -78,7 +78,7 @@ internal static class ApiThroughputBench
                     ("GET /api/jobs?limit=1", new Uri(console.Address, "/api/jobs?limit=1"), token),
                 })
                 {
-                    var result = await MeasureAsync(url, bearer, connections, duration);
+                    var result = await MeasureAsync(url, bearer, connections, duration, console.ProcessId);
                     rows.Add(ResultRow.Info(Part, $"{name} (breakdown)", $"{Rate(result)}, {Ratio(result.RequestsPerSecond / bestBare.RequestsPerSecond)} of bare"));
                 }
             }
@@ -95,10 +95,10 @@ internal static class ApiThroughputBench
         }
     }
 
-    private static async Task<LoadResult> MeasureAsync(Uri url, string? token, int connections, TimeSpan duration)
+    private static async Task<LoadResult> MeasureAsync(Uri url, string? token, int connections, TimeSpan duration, int serverPid)
     {
-        await LoadClient.RunAsync(url, token, connections, WarmUp);
-        return await LoadClient.RunAsync(url, token, connections, duration);
+        await LoadClient.RunAsync(url, token, connections, WarmUp, serverPid);
+        return await LoadClient.RunAsync(url, token, connections, duration, serverPid);
     }
 
     /// <summary>The higher rate; failures of every round are kept so none goes unseen.</summary>
@@ -165,7 +165,7 @@ internal static class ApiThroughputBench
     }
 
     private static string Rate(LoadResult result) =>
-        string.Create(CultureInfo.InvariantCulture, $"{result.RequestsPerSecond:N0} req/s ({result.BytesPerResponse:N0} B each)");
+        string.Create(CultureInfo.InvariantCulture, $"{result.RequestsPerSecond:N0} req/s ({result.BytesPerResponse:N0} B, server CPU {result.ServerCpuMicroseconds:N0} µs each)");
 
     private static string Ratio(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}");
 }

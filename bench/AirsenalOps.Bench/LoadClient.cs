@@ -4,7 +4,8 @@ using System.Net.Http.Headers;
 
 namespace AirsenalOps.Bench;
 
-internal sealed record LoadResult(double RequestsPerSecond, long Ok, long Failed, long BytesPerResponse);
+/// <summary>Rate, outcome and the server's CPU time per answered request (robust where the rate is noisy).</summary>
+internal sealed record LoadResult(double RequestsPerSecond, long Ok, long Failed, long BytesPerResponse, double ServerCpuMicroseconds);
 
 /// <summary>
 /// A small closed-loop load generator: N connections, each sending the next GET as soon as the previous
@@ -12,7 +13,7 @@ internal sealed record LoadResult(double RequestsPerSecond, long Ok, long Failed
 /// </summary>
 internal static class LoadClient
 {
-    public static async Task<LoadResult> RunAsync(Uri url, string? bearer, int connections, TimeSpan duration)
+    public static async Task<LoadResult> RunAsync(Uri url, string? bearer, int connections, TimeSpan duration, int serverPid)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -24,6 +25,7 @@ internal static class LoadClient
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         long ok = 0, failed = 0, bytes = 0;
+        var cpuBefore = Machine.CpuTime(serverPid);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, connections).Select(async _ =>
         {
@@ -64,6 +66,8 @@ internal static class LoadClient
             }
         }).ToList();
         await Task.WhenAll(workers);
-        return new LoadResult(ok / clock.Elapsed.TotalSeconds, ok, failed, bytes);
+        var elapsed = clock.Elapsed;
+        var cpu = Machine.CpuTime(serverPid) - cpuBefore;
+        return new LoadResult(ok / elapsed.TotalSeconds, ok, failed, bytes, ok == 0 ? double.NaN : cpu.TotalMicroseconds / ok);
     }
 }
