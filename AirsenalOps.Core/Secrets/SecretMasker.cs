@@ -11,6 +11,13 @@ public sealed class SecretMasker
         "FPL_LOGIN", "FPL_PASSWORD", "APP_ADMIN_PASSWORD_HASH", "AIRSENAL_DB_PASSWORD", "DISCORD_WEBHOOK", "JWT_SECRET", "ENCRYPTION_KEY",
     };
 
+    /// <summary>
+    /// Words that make any other secret sensitive by its name: a user's own <c>OPENAI_API_KEY</c> or
+    /// <c>SLACK_WEBHOOK_URL</c> reaches a job's environment like the known ones and must be masked too.
+    /// </summary>
+    private static readonly string[] SensitiveWords =
+        ["PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN", "KEY", "LOGIN", "AUTH", "CREDENTIAL", "PRIVATE", "COOKIE", "SESSION", "WEBHOOK", "API", "DSN", "URL", "CERT"];
+
     private readonly string[] _values;
 
     public SecretMasker(IEnumerable<string> sensitiveValues)
@@ -28,7 +35,12 @@ public sealed class SecretMasker
 
     /// <summary>A masker for the sensitive entries of a decrypted secret set.</summary>
     public static SecretMasker For(IReadOnlyDictionary<string, string> secrets) =>
-        new(secrets.Where(s => SensitiveKeys.Contains(s.Key)).Select(s => s.Value));
+        new(secrets.Where(s => IsSensitive(s.Key)).Select(s => s.Value));
+
+    /// <summary>A known sensitive key, or one whose name says it holds a credential.</summary>
+    public static bool IsSensitive(string key) =>
+        SensitiveKeys.Contains(key)
+        || key.Split('_', StringSplitOptions.RemoveEmptyEntries).Any(part => SensitiveWords.Contains(part, StringComparer.OrdinalIgnoreCase));
 
     public string Apply(string text)
     {

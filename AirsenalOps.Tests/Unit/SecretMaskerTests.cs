@@ -32,4 +32,27 @@ public sealed class SecretMaskerTests
     {
         Assert.Equal("a b", new SecretMasker(["a"]).Apply("a b"));
     }
+
+    [Theory]
+    [InlineData("OPENAI_API_KEY", true)]
+    [InlineData("SLACK_WEBHOOK_URL", true)]
+    [InlineData("GITHUB_TOKEN", true)]
+    [InlineData("MY_PASS", true)]
+    [InlineData("FPL_LOGIN", true)]
+    [InlineData("FPL_TEAM_ID", false)]
+    [InlineData("FPL_LEAGUE_ID", false)]
+    [InlineData("AIRSENAL_HOME", false)]
+    [InlineData("KEYBOARD_LAYOUT", false)]
+    public void IsSensitive_KnowsCredentialsByTheirName(string key, bool sensitive)
+    {
+        Assert.Equal(sensitive, SecretMasker.IsSensitive(key));
+    }
+
+    [Fact]
+    public void For_MasksAUsersOwnApiKey()
+    {
+        var masker = SecretMasker.For(new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-abc123", ["FAKE_SCENARIO"] = "echo" });
+
+        Assert.Equal("key=*** scenario=echo", masker.Apply("key=sk-abc123 scenario=echo"));
+    }
 }

@@ -25,6 +25,7 @@ public sealed class SqliteStorage : IStorage
         Secrets = new SqliteSecretStore(this);
         Schedules = new SqliteScheduleStore(this);
         Notifications = new SqliteNotificationsStore(this);
+        Audit = new SqliteAuditStore(this);
     }
 
     public string Kind => "sqlite";
@@ -40,6 +41,8 @@ public sealed class SqliteStorage : IStorage
     public ISchedulesStore Schedules { get; }
 
     public INotificationsStore Notifications { get; }
+
+    public IAuditStore Audit { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -82,6 +85,7 @@ public sealed class SqliteStorage : IStorage
                 created_at TEXT NOT NULL,
                 doc TEXT NOT NULL);
             """, cancellationToken);
+        await ExecuteAsync(connection, SqliteAuditStore.Schema, cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Core.Storage.Sqlite;
 using AirsenalOps.Tests.Support;
@@ -25,6 +26,23 @@ public sealed class SqliteStorageContractTests : StorageContractTests, IDisposab
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", await command.ExecuteScalarAsync() as string);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET actor = 'someone else';")]
+    [InlineData("DELETE FROM audit_log;")]
+    public async Task AuditTable_RefusesUpdateAndDelete_EvenToRawSql(string sql)
+    {
+        await Storage.Audit.AppendAsync(new AuditRecord { Id = "a-1", At = DateTimeOffset.UnixEpoch, Actor = "admin@example.com", Client = "127.0.0.1", Action = AuditAction.LoginSucceeded }, CancellationToken.None);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + DatabasePath);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+
+        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+        Assert.Equal("admin@example.com", (await Storage.Audit.ListAsync(new AuditQuery(), CancellationToken.None)).Single().Actor);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Storage;
 
 namespace AirsenalOps.Tests.Integration.Storage;
@@ -563,6 +564,85 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.True(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
         Assert.False(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
         Assert.Null(await Storage.Notifications.GetWebhookAsync("w-1", None));
+    }
+
+    [Fact]
+    public async Task Audit_RoundTripsEveryField_NewestFirst_FiltersPagesCounts_AndSurvivesRestart()
+    {
+        var rich = new AuditRecord
+        {
+            Id = "a-rich",
+            At = T0.AddTicks(1_234_567),
+            Actor = "admin@example.com",
+            Client = "::ffff:192.0.2.7",
+            Action = AuditAction.JobCreated,
+            Target = "job-⚽",
+            Details = new Dictionary<string, string> { ["command"] = "predict", ["parameters"] = "{\"weeks_ahead\":3}", ["note"] = "Ødegaard \"quoted\"" },
+        };
+        await Storage.Audit.AppendAsync(rich, None);
+        for (var i = 0; i < 6; i++)
+        {
+            await Storage.Audit.AppendAsync(new AuditRecord
+            {
+                Id = "a-" + i.ToString(CultureInfo.InvariantCulture),
+                // Two entries per instant: the later appended lists first.
+                At = T0.AddMinutes(1 + (i / 2)),
+                Actor = i % 3 == 0 ? "anonymous" : "admin@example.com",
+                Client = "127.0.0.1",
+                Action = i % 2 == 0 ? AuditAction.SecretSet : AuditAction.LoginFailed,
+            }, None);
+        }
+
+        var all = await Storage.Audit.ListAsync(new AuditQuery(Limit: 100), None);
+        Assert.Equal(["a-5", "a-4", "a-3", "a-2", "a-1", "a-0", "a-rich"], all.Select(e => e.Id));
+        var read = all[^1];
+        Assert.Equal(rich.At, read.At);
+        Assert.Equal(rich.Actor, read.Actor);
+        Assert.Equal(rich.Client, read.Client);
+        Assert.Equal(AuditAction.JobCreated, read.Action);
+        Assert.Equal("job-⚽", read.Target);
+        Assert.Equal(rich.Details.OrderBy(d => d.Key), read.Details.OrderBy(d => d.Key));
+        Assert.Empty(all[0].Details);
+        Assert.Equal(string.Empty, all[0].Target);
+
+        Assert.Equal(["a-5", "a-3", "a-1"], (await Storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginFailed), None)).Select(e => e.Id));
+        Assert.Equal(["a-3", "a-0"], (await Storage.Audit.ListAsync(new AuditQuery(Actor: "anonymous"), None)).Select(e => e.Id));
+        Assert.Equal(["a-3"], (await Storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginFailed, "anonymous"), None)).Select(e => e.Id));
+        Assert.Equal(["a-3", "a-2"], (await Storage.Audit.ListAsync(new AuditQuery(Skip: 2, Limit: 2), None)).Select(e => e.Id));
+        Assert.Equal(7, await Storage.Audit.CountAsync(new AuditQuery(Skip: 5, Limit: 1), None));
+        Assert.Equal(3, await Storage.Audit.CountAsync(new AuditQuery(AuditAction.SecretSet), None));
+        Assert.Equal(0, await Storage.Audit.CountAsync(new AuditQuery(AuditAction.BackupRestored), None));
+
+        var reopened = await ReopenAsync();
+        await reopened.InitializeAsync(None);
+        Assert.Equal(7, await reopened.Audit.CountAsync(new AuditQuery(), None));
+        Assert.Equal("a-5", (await reopened.Audit.ListAsync(new AuditQuery(Limit: 1), None)).Single().Id);
+    }
+
+    [Fact]
+    public async Task Audit_SameIdTwice_IsRefused()
+    {
+        var entry = new AuditRecord { Id = "a-1", At = T0, Actor = "system", Client = "local", Action = AuditAction.SecretCleared };
+        await Storage.Audit.AppendAsync(entry, None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Storage.Audit.AppendAsync(entry with { Target = "other" }, None));
+
+        Assert.Equal(string.Empty, (await Storage.Audit.ListAsync(new AuditQuery(), None)).Single().Target);
+    }
+
+    [Fact]
+    public async Task Notifications_ADeliveryWrittenAgainWithItsId_ReplacesTheRetryingOne()
+    {
+        var retrying = new DeliveryRecord { Id = "d-1", WebhookId = "w-1", Event = "job_failed", Status = "retrying", Attempts = 1, StatusCode = 500, CreatedAt = T0, NextAttemptAt = T0.AddSeconds(5) };
+        await Storage.Notifications.AddDeliveryAsync(retrying, None);
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Id = "d-2", CreatedAt = T0.AddSeconds(1) }, None);
+        Assert.Equal(T0.AddSeconds(5), (await Storage.Notifications.ListDeliveriesAsync("w-1", 1, 1, None)).Single().NextAttemptAt);
+
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Status = "delivered", Attempts = 2, StatusCode = 200, NextAttemptAt = null, CompletedAt = T0.AddSeconds(6) }, None);
+
+        var all = await Storage.Notifications.ListDeliveriesAsync(null, 0, 10, None);
+        Assert.Equal(["d-2", "d-1"], all.Select(d => d.Id));
+        Assert.Equal(("delivered", 2, (DateTimeOffset?)null), (all[1].Status, all[1].Attempts, all[1].NextAttemptAt));
     }
 
     protected static string Text(long seq) => "line " + seq.ToString(CultureInfo.InvariantCulture);
