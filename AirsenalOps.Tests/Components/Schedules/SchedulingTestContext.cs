@@ -64,10 +64,11 @@ public abstract class SchedulingTestContext : ConsoleTestContext, IAsyncLifetime
         Storage = new FlakyStorage(_inner);
         var time = TimeProvider.System;
         var catalogue = new CommandCatalogue(PeerCommands.All);
-        Schedules = new ScheduleService(Storage, Jobs, catalogue, Deadlines, Options.Create(new ScheduleOptions()), time, NullLogger<ScheduleService>.Instance);
+        var audit = MemoryAuditStore.NewLog(time);
+        Schedules = new ScheduleService(Storage, Jobs, catalogue, Deadlines, Options.Create(new ScheduleOptions()), time, audit, NullLogger<ScheduleService>.Instance);
         var cipher = new SecretCipher(time);
         cipher.Use(FernetKey.Parse(FernetKey.Generate()));
-        Notifications = new NotificationService(Storage, cipher, time);
+        Notifications = new NotificationService(Storage, cipher, time, audit);
         Dispatcher = new WebhookDispatcher(
             new JobNotifier(), Schedules, Notifications, new HttpClient(new StubReceiver(this)),
             Options.Create(new NotificationOptions { MaxAttempts = 1 }), time, NullLogger<WebhookDispatcher>.Instance);
@@ -153,6 +154,8 @@ public sealed class FlakyStorage(IStorage inner) : IStorage, ISchedulesStore, IN
     public ISchedulesStore Schedules => this;
 
     public INotificationsStore Notifications => this;
+
+    public IAuditStore Audit => inner.Audit;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 

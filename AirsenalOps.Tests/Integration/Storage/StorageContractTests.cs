@@ -413,6 +413,53 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_PagesAndTails_AtEveryOffset_AcrossLongAndShortAppends()
+    {
+        // A long append (split into several stored chunks by the embedded store), long lines, a one-line
+        // append, then another run: pages and tails must line up whatever the offset.
+        var job = Guid.NewGuid().ToString();
+        var longText = new string('x', 70_000) + " ⚽";
+        var lines = Enumerable.Range(1, 6_000)
+            .Select(i => i % 1_000 == 0 ? new LogLine(i, T0.AddMilliseconds(i), LogSource.Stderr, longText) : Line(i))
+            .ToList();
+        await Storage.Logs.AppendAsync(job, lines[..5_000], None);
+        await Storage.Logs.AppendAsync(job, lines[5_000..5_001], None);
+        await Storage.Logs.AppendAsync(job, lines[5_001..], None);
+
+        Assert.Equal(6_000, await Storage.Logs.CountAsync(job, None));
+        Assert.Equal(6_000, await Storage.Logs.LastSeqAsync(job, None));
+        foreach (var (after, limit) in new[] { (0L, 1), (0L, 6_000), (1L, 2_047), (2_047L, 3), (2_048L, 2_049), (4_999L, 2), (5_000L, 1), (5_999L, 10), (6_000L, 10), (3_333L, 10_000) })
+        {
+            var page = await Storage.Logs.ReadAsync(job, after, limit, None);
+            var want = lines.Skip((int)after).Take(limit).ToList();
+            Assert.Equal(want.Select(l => l.Seq), page.Select(l => l.Seq));
+            Assert.Equal(want.Select(l => l.Text), page.Select(l => l.Text));
+            Assert.Equal(want.Select(l => l.Source), page.Select(l => l.Source));
+        }
+
+        foreach (var count in new[] { 1, 2, 999, 1_000, 1_001, 2_049, 5_999, 6_000, 7_000 })
+        {
+            var tail = await Storage.Logs.ReadTailAsync(job, count, None);
+            Assert.Equal(lines.TakeLast(count).Select(l => l.Seq), tail.Select(l => l.Seq));
+        }
+
+        var all = await Storage.Logs.ReadAsync(job, 0, 10_000, None);
+        AssertSameTime(T0.AddMilliseconds(1_000), all[999].Time);
+        Assert.Equal(longText, all[999].Text);
+    }
+
+    [Fact]
+    public async Task Logs_SeqInsideAStoredRun_IsRefused()
+    {
+        var job = Guid.NewGuid().ToString();
+        await Storage.Logs.AppendAsync(job, [.. Enumerable.Range(1, 10).Select(i => Line(i))], None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Storage.Logs.AppendAsync(job, [Line(5)], None));
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), (await Storage.Logs.ReadAsync(job, 0, 100, None)).Select(l => l.Seq));
+    }
+
+    [Fact]
     public async Task Logs_SameSeqTwice_IsRefused()
     {
         var job = Guid.NewGuid().ToString();

@@ -18,7 +18,7 @@ public sealed class AirsenalEnvironmentTests : IDisposable
     public AirsenalEnvironmentTests()
     {
         var options = Options.Create(new AirsenalOptions { PersistentDbPath = _dir.File("airsenal/data.db"), LocalDbPath = _dir.File("local.db"), BinDir = _dir.Path });
-        _database = new AirsenalDatabase(options, TimeProvider.System);
+        _database = new AirsenalDatabase(options, TimeProvider.System, MemoryAuditStore.NewLog(TimeProvider.System));
         var catalogue = new CommandCatalogue(AirsenalCommands.Build(_database, options, TimeProvider.System));
         _environment = new AirsenalEnvironment(new AirsenalCli(options), _database, new StaticSecrets(new Dictionary<string, string> { ["FPL_TEAM_ID"] = "1" }), catalogue,
             Options.Create(new StorageOptions { DataDir = _dir.Path }));
