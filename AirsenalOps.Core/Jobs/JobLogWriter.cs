@@ -17,6 +17,9 @@ internal sealed class JobLogWriter
 {
     public const int MaxBatch = 2000;
 
+    /// <summary>How long a failing store is retried before the job's log (and so the job) fails.</summary>
+    public static readonly TimeSpan StoreOutageLimit = TimeSpan.FromMinutes(2);
+
     /// <summary>Chunks (one pipe read each, at most 64 KiB of text) waiting to be numbered.</summary>
     private const int PendingChunks = 8;
 
@@ -196,6 +199,10 @@ internal sealed class JobLogWriter
 
     private async Task AppendWithRetryAsync(List<LogLine> batch)
     {
+        // A busy or unreachable store (MongoDB restarting): keep trying for a while. Meanwhile the bounded queues
+        // fill and the process blocks on its pipe, so the console holds at most those queues, and no line is lost.
+        // Real time on purpose: this waits for the store's I/O, which a test's fake clock does not drive.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -203,16 +210,22 @@ internal sealed class JobLogWriter
                 await _store.AppendAsync(_jobId, batch, CancellationToken.None);
                 return;
             }
-            catch (Exception) when (attempt < 5)
+            catch (Exception) when (waited.Elapsed < StoreOutageLimit)
             {
-                // A busy or briefly unreachable store: wait a little, the process keeps running meanwhile.
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 2000)));
+            }
+            catch (Exception ex)
+            {
+                throw new JobLogStoreException($"Storage unavailable: the job's log could not be stored for {StoreOutageLimit.TotalSeconds:0} s ({ex.Message})", ex);
             }
         }
     }
 
     private readonly record struct PendingChunk(DateTimeOffset Time, LogSource Source, OutputPiece[] Pieces);
 }
+
+/// <summary>The log store failed for longer than <see cref="JobLogWriter.StoreOutageLimit"/>.</summary>
+public sealed class JobLogStoreException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>One line (or, when <see cref="Redraw"/>, a passing progress-bar state) of process output.</summary>
 internal readonly record struct OutputPiece(bool Redraw, string Text);

@@ -43,6 +43,7 @@ public sealed class StorageOutageTests
         {
             using var factory = Factory(port);
             var client = factory.CreateClient();
+            var engine = factory.Services.GetRequiredService<JobEngine>();
             var job = await factory.Jobs.CreateAsync(Ticker.Name, null, CancellationToken.None);
             await WaitForTicksAsync(factory, job.Id, 20);
 
@@ -50,9 +51,11 @@ public sealed class StorageOutageTests
             try
             {
                 await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable);
-                // The job keeps printing into the console's bounded queues (then its pipe) meanwhile.
-                await Task.Delay(TimeSpan.FromSeconds(3));
+                // The job prints on (into the console's bounded queues, then its pipe) and ends while the server hangs.
+                await ConsoleKillTests.WaitUntilAsync(() => Task.FromResult(ProcessGroup.FindByMarker(job.Id).Count == 0), seconds: 120);
                 await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable);
+                // Its lines wait for the store: the job is still the engine's.
+                Assert.Contains(job.Id, engine.RunningJobIds);
             }
             finally
             {
