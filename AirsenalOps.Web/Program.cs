@@ -31,9 +31,11 @@ try
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
+    builder.AddProxyHeaders();
     builder.AddUi();
 
     var app = builder.Build();
+    app.UseProxyHeaders();
     app.UseRequestLogging();
     app.UseMetrics();
     app.UseAuth();

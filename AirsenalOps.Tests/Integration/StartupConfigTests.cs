@@ -18,6 +18,7 @@ public sealed class StartupConfigTests : IDisposable
     [InlineData("MONGO_URL", "mongodb://127.0.0.1:27017", "DB_NAME")]
     [InlineData("MAX_JOB_RETRIES", "-1", "MAX_JOB_RETRIES")]
     [InlineData("MONGO_URL", "postgres://db", "MONGO_URL")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.0/8, proxy.local", "TRUSTED_PROXIES")]
     public async Task BadSetting_ExitsNonZero_WithOneLineNamingTheVariable(string name, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunConsoleAsync(new Dictionary<string, string> { [name] = value });
@@ -94,7 +95,7 @@ public sealed class StartupConfigTests : IDisposable
         };
         start.ArgumentList.Add(WebAssemblyPath());
         // The child must not inherit settings from the machine or from the test run.
-        foreach (var inherited in new[] { "MONGO_URL", "DB_NAME", "RATE_LIMIT_PER_MINUTE", "RATE_LIMIT_ENABLED", "LOG_FORMAT", "LOG_LEVEL", "MAX_JOB_RETRIES", "JOB_RETRY_DELAY_SECONDS", "CORS_ORIGINS", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
+        foreach (var inherited in new[] { "MONGO_URL", "DB_NAME", "RATE_LIMIT_PER_MINUTE", "RATE_LIMIT_ENABLED", "LOG_FORMAT", "LOG_LEVEL", "MAX_JOB_RETRIES", "JOB_RETRY_DELAY_SECONDS", "CORS_ORIGINS", "TRUSTED_PROXIES", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
         {
             start.Environment.Remove(inherited);
         }

@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace AirsenalOps.Web.Configuration;
 
-/// <summary>CORS and rate limiting for the JSON API, under the peer console's variable names.</summary>
+/// <summary>CORS, rate limiting and proxies for the JSON API, under the peer console's variable names (TRUSTED_PROXIES is ours).</summary>
 public sealed record ApiOptions : IValidatableObject
 {
     /// <summary>Comma-separated origins allowed to call the API from a browser.</summary>
@@ -16,6 +17,13 @@ public sealed record ApiOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "RATE_LIMIT_PER_MINUTE must be between 1 and 1000000.")]
     public int RateLimitPerMinute { get; init; } = 60;
 
+    /// <summary>
+    /// Comma-separated addresses or CIDR networks of reverse proxies whose X-Forwarded-For/-Proto are believed.
+    /// Empty (the default) believes nobody, so a client cannot spoof its address to dodge the rate limit.
+    /// </summary>
+    [ConfigurationKeyName("TRUSTED_PROXIES")]
+    public string TrustedProxies { get; init; } = "";
+
     public IReadOnlyList<string> CorsOriginList =>
         CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -28,5 +36,22 @@ public sealed record ApiOptions : IValidatableObject
                 yield return new ValidationResult($"CORS_ORIGINS has '{origin}', which is not an absolute URL.", ["CORS_ORIGINS"]);
             }
         }
+
+        foreach (var proxy in TrustedProxyList)
+        {
+            if (!IPNetwork.TryParse(proxy, out _) && !IPAddress.TryParse(proxy, out _))
+            {
+                yield return new ValidationResult($"TRUSTED_PROXIES has '{proxy}', which is neither an IP address nor a CIDR network.", ["TRUSTED_PROXIES"]);
+            }
+        }
     }
+
+    public IReadOnlyList<string> TrustedProxyList =>
+        TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Each trusted proxy as a network (a single address is a /32 or /128).</summary>
+    public IEnumerable<IPNetwork> TrustedProxyNetworks() =>
+        TrustedProxyList.Select(proxy => IPNetwork.TryParse(proxy, out var network)
+            ? network
+            : new IPNetwork(IPAddress.Parse(proxy), IPAddress.Parse(proxy).GetAddressBytes().Length * 8));
 }
