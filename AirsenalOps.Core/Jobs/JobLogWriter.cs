@@ -184,8 +184,9 @@ internal sealed class JobLogWriter
                     pending.AddRange(lines);
                 }
 
+                var last = pending[^1].Seq;
                 await AppendWithRetryAsync(pending);
-                Interlocked.Exchange(ref _lastSeq, pending[^1].Seq);
+                Interlocked.Exchange(ref _lastSeq, last);
             }
         }
         catch (Exception ex)
@@ -207,6 +208,18 @@ internal sealed class JobLogWriter
         {
             try
             {
+                if (attempt > 1)
+                {
+                    // A try whose reply was lost (the server stalled, the connection dropped) may have stored the start of
+                    // the batch: this writer numbers the job's lines in order, so what is stored is a prefix. Send the rest.
+                    var stored = await _store.LastSeqAsync(_jobId, CancellationToken.None);
+                    batch.RemoveAll(line => line.Seq <= stored);
+                    if (batch.Count == 0)
+                    {
+                        return;
+                    }
+                }
+
                 await _store.AppendAsync(_jobId, batch, CancellationToken.None);
                 return;
             }

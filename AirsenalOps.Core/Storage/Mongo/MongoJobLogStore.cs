@@ -8,41 +8,20 @@ internal sealed class MongoJobLogStore(IMongoCollection<BsonDocument> logs) : IJ
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
-    public async Task AppendAsync(string jobId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
-    {
-        var pending = lines;
-        while (pending.Count > 0)
-        {
-            try
-            {
-                await logs.InsertManyAsync(pending.Select(line => ToDocument(jobId, line)), new InsertManyOptions { IsOrdered = true }, cancellationToken);
-                return;
-            }
-            catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteErrors.All(e => e.Category == ServerErrorCategory.DuplicateKey))
-            {
-                // A retry after a try whose reply was lost (the server stalled, the connection was dropped): that try may
-                // have stored the start of this batch. One writer numbers a job's lines in order, so what is stored is a
-                // prefix: append the rest. A duplicate of a line beyond that prefix is not ours to ignore.
-                var last = await LastSeqAsync(jobId, cancellationToken);
-                var rest = pending.Where(line => line.Seq > last).ToList();
-                if (rest.Count == pending.Count)
+    public Task AppendAsync(string jobId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken) =>
+        lines.Count == 0
+            ? Task.CompletedTask
+            : logs.InsertManyAsync(
+                lines.Select(line => new BsonDocument
                 {
-                    throw;
-                }
-
-                pending = rest;
-            }
-        }
-    }
-
-    private static BsonDocument ToDocument(string jobId, LogLine line) => new()
-    {
-        ["job_id"] = jobId,
-        ["seq"] = line.Seq,
-        ["ts"] = StorageJson.FormatDate(line.Time),
-        ["stream"] = StorageJson.ToText(line.Source),
-        ["text"] = line.Text,
-    };
+                    ["job_id"] = jobId,
+                    ["seq"] = line.Seq,
+                    ["ts"] = StorageJson.FormatDate(line.Time),
+                    ["stream"] = StorageJson.ToText(line.Source),
+                    ["text"] = line.Text,
+                }),
+                new InsertManyOptions { IsOrdered = true },
+                cancellationToken);
 
     public async Task<IReadOnlyList<LogLine>> ReadAsync(string jobId, long afterSeq, int limit, CancellationToken cancellationToken)
     {

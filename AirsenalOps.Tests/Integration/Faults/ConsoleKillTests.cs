@@ -16,8 +16,18 @@ public sealed class ConsoleKillTests : IDisposable
     private static readonly TimeSpan MaxLoss = TimeSpan.FromSeconds(1);
 
     private readonly TempDirectory _root = new();
+    private string? _jobId;
 
-    public void Dispose() => _root.Dispose();
+    public void Dispose()
+    {
+        // Should the test fail before the second console recovers the job, its orphaned workers must not outlive the test.
+        if (_jobId is not null)
+        {
+            ProcessGroup.KillLeftovers(_jobId, null);
+        }
+
+        _root.Dispose();
+    }
 
     [Fact]
     public async Task KillNine_MidJob_TreeIsGone_JobIsRetried_LogIsIntact_AndTheQueueRunsInOrder()
@@ -30,7 +40,7 @@ public sealed class ConsoleKillTests : IDisposable
         {
             await first.SetSecretAsync("FPL_TEAM_ID", "742663");
             await first.SetSecretAsync("FAKE_SCENARIO", "tree");
-            jobId = await first.CreateJobAsync("update_db");
+            jobId = _jobId = await first.CreateJobAsync("update_db");
             await WaitUntilAsync(async () => (await first.ReadLogAsync(jobId)) is var lines
                 && lines.Any(l => l.Text.StartsWith("worker generation 2", StringComparison.Ordinal))
                 && lines.Count(l => l.Text.StartsWith("tick ", StringComparison.Ordinal)) >= 20);
