@@ -32,4 +32,48 @@ public sealed class SecretMaskerTests
     {
         Assert.Equal("a b", new SecretMasker(["a"]).Apply("a b"));
     }
+
+    [Theory]
+    [InlineData("OPENAI_API_KEY", true)]
+    [InlineData("SLACK_WEBHOOK_URL", true)]
+    [InlineData("GITHUB_TOKEN", true)]
+    [InlineData("MY_PASS", true)]
+    [InlineData("FPL_LOGIN", true)]
+    [InlineData("FPL_TEAM_ID", false)]
+    [InlineData("FPL_LEAGUE_ID", false)]
+    [InlineData("AIRSENAL_HOME", false)]
+    [InlineData("KEYBOARD_LAYOUT", false)]
+    public void IsSensitive_KnowsCredentialsByTheirName(string key, bool sensitive)
+    {
+        Assert.Equal(sensitive, SecretMasker.IsSensitive(key));
+    }
+
+    [Fact]
+    public void For_MasksAUsersOwnApiKey()
+    {
+        var masker = SecretMasker.For(new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-abc123", ["FAKE_SCENARIO"] = "echo" });
+
+        Assert.Equal("key=*** scenario=echo", masker.Apply("key=sk-abc123 scenario=echo"));
+    }
+
+    [Fact]
+    public void Apply_ReturnsTheSameText_WhenNoValueOccurs()
+    {
+        var masker = new SecretMasker(["hunter22", "me@example.com"]);
+        var text = "line 123456 \x1b[32mhunter2\x1b[0m me@example";
+
+        Assert.Same(text, masker.Apply(text));
+        Assert.Same(text, SecretMasker.Empty.Apply(text));
+    }
+
+    [Fact]
+    public void Apply_MasksEveryValueWherever_ItStands()
+    {
+        string[] values = ["alpha-1", "bravo-22", "charlie-333", "delta-4444", "echo-55555", "foxtrot-666666", "golf-7777777"];
+        var masker = new SecretMasker(values);
+
+        var masked = masker.Apply("golf-7777777" + string.Join(" \x1b[1m", values) + "alpha-1");
+
+        Assert.Equal("***" + string.Join(" \x1b[1m", values.Select(_ => "***")) + "***", masked);
+    }
 }

@@ -4,7 +4,11 @@ using AirsenalOps.Core;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Auth;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace AirsenalOps.Web.Api;
 
@@ -22,6 +26,9 @@ public static class ApiExtensions
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddProblemDetails();
+        // A body or query value that does not bind throws, so the API's error handler can say what was wrong
+        // (the framework's default is a bare 400).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // CORS_ORIGINS and RATE_LIMIT_*: a bad value stops the start, even before anything reads them.
         builder.Services.AddValidatedOptions<Configuration.ApiOptions>(builder.Configuration);
         return builder;
@@ -35,18 +42,13 @@ public static class ApiExtensions
     {
         app.UseWhen(IsApiRequest, api =>
         {
-            api.UseExceptionHandler(handler => handler.Run(async context =>
+            api.UseExceptionHandler(new ExceptionHandlerOptions
             {
-                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-                var (status, detail) = error switch
-                {
-                    BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-                    JsonException => (StatusCodes.Status400BadRequest, "The request body is not valid JSON."),
-                    _ => (StatusCodes.Status500InternalServerError, "Internal server error; the console log has the details."),
-                };
-                context.Response.StatusCode = status;
-                await context.Response.WriteAsJsonAsync(new ErrorDetail(detail));
-            }));
+                ExceptionHandler = WriteErrorAsync,
+                // A client's bad request is not a server error: no error log with a stack trace for it.
+                SuppressDiagnosticsCallback = context => IsClientError(context.Exception),
+            });
+            api.Use(LimitBodyAsync);
             api.UseStatusCodePages(async context =>
             {
                 var response = context.HttpContext.Response;
@@ -69,6 +71,62 @@ public static class ApiExtensions
         return app;
     }
 
+    /// <summary>The `{"detail"}` for an exception that reached the API's error handler.</summary>
+    private static async Task WriteErrorAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, detail) = error switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this route: " + json.Message),
+            BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+            JsonException => (StatusCodes.Status400BadRequest, "The request body is not valid JSON."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error; the console log has the details."),
+        };
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new ErrorDetail(Readable(detail)));
+    }
+
+    private static bool IsClientError(Exception exception) =>
+        exception is JsonException or BadHttpRequestException { StatusCode: < 500 };
+
+    /// <summary>
+    /// API_MAX_BODY_BYTES for every API request, and UTF-8 for its JSON: a declared length over it is refused at once; a chunked body
+    /// is cut off by Kestrel while the endpoint reads it (a BadHttpRequestException, answered 413 above).
+    /// </summary>
+    private static Task LimitBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<Configuration.ApiOptions>>().Value.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            // The client may still be sending: do not read the rest, close the connection after the answer.
+            context.Response.Headers.Connection = "close";
+            return context.Response.WriteAsJsonAsync(new ErrorDetail($"Request body too large: the API accepts at most {limit} bytes."));
+        }
+
+        // JSON is UTF-8 (RFC 8259); another charset would reach a decoder that throws (utf-7: a 500).
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset is { Length: > 0 } charset
+            && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return context.Response.WriteAsJsonAsync(new ErrorDetail("The API reads JSON in UTF-8: send Content-Type application/json; charset=utf-8."));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        return next(context);
+    }
+
+    /// <summary>Control characters from a parser's message (it may quote the hostile input) become spaces.</summary>
+    private static string Readable(string detail)
+    {
+        var text = new string([.. detail.Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
+        return text.Length > 500 ? text[..500] + "…" : text.Length == 0 ? "Bad request" : text;
+    }
+
     /// <summary>
     /// A group of admin-only API routes under <c>/api{prefix}</c>. Every protected area maps its routes
     /// through this, so authorization is set in one place: a bearer token whose <c>email</c> is the admin's
@@ -80,10 +138,52 @@ public static class ApiExtensions
     /// <summary>Unknown `/api/*` routes answer JSON 404, never the UI's HTML not-found page.</summary>
     public static WebApplication MapApiFallback(this WebApplication app)
     {
-        app.Map(Prefix + "/{**rest}", () => ApiResults.Error(StatusCodes.Status404NotFound, "Not Found"))
-            .ExcludeFromDescription();
+        app.Map(Prefix + "/{**rest}", Unmatched).ExcludeFromDescription();
         app.MapGet(Prefix + "/", () => TypedResults.Ok(new { message = "AIrsenal Control Room API" }));
         return app;
+    }
+
+    /// <summary>
+    /// Routing sends here every /api request no route took, including those a route refused for its method or
+    /// content type: tell those apart from an unknown path (405 with Allow, 415), as the framework would.
+    /// </summary>
+    private static IResult Unmatched(HttpContext context, EndpointDataSource endpoints)
+    {
+        var method = context.Request.Method;
+        var allowed = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var sameMethod = false;
+        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            var raw = endpoint.RoutePattern.RawText ?? string.Empty;
+            if (!raw.TrimStart('/').StartsWith(Prefix.TrimStart('/'), StringComparison.Ordinal) || raw.Contains("{**", StringComparison.Ordinal)
+                || !new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary()).TryMatch(context.Request.Path, new RouteValueDictionary()))
+            {
+                continue;
+            }
+
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            if (methods is null || methods.Contains(method, StringComparer.OrdinalIgnoreCase))
+            {
+                sameMethod = true;
+            }
+            else
+            {
+                allowed.UnionWith(methods);
+            }
+        }
+
+        if (sameMethod)
+        {
+            return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
+        }
+
+        if (allowed.Count > 0)
+        {
+            context.Response.Headers.Allow = string.Join(", ", allowed);
+            return ApiResults.Error(StatusCodes.Status405MethodNotAllowed, $"Method {method} is not allowed here: use {string.Join(", ", allowed)}.");
+        }
+
+        return ApiResults.Error(StatusCodes.Status404NotFound, "Not Found");
     }
 
     private static string ReasonPhrase(int status) =>

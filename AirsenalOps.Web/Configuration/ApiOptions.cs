@@ -18,6 +18,14 @@ public sealed record ApiOptions : IValidatableObject
     public int RateLimitPerMinute { get; init; } = 60;
 
     /// <summary>
+    /// The largest request body the JSON API reads (bytes; 1 MB by default). Its requests are small JSON
+    /// documents: a bigger body is refused with 413 before anything parses it.
+    /// </summary>
+    [ConfigurationKeyName("API_MAX_BODY_BYTES")]
+    [Range(1024, 1L << 30, ErrorMessage = "API_MAX_BODY_BYTES must be between 1024 and 1073741824.")]
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
     /// Comma-separated addresses or CIDR networks of reverse proxies whose X-Forwarded-For/-Proto are believed.
     /// Empty (the default) believes nobody, so a client cannot spoof its address to dodge the rate limit.
     /// </summary>

@@ -1,5 +1,6 @@
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Components;
+using AirsenalOps.Web.Configuration;
 using MudBlazor.Services;
 
 namespace AirsenalOps.Web.Extensions;
@@ -11,6 +12,7 @@ public static class UiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<EffectiveConfiguration>();
         return builder;
     }
 
@@ -23,7 +25,13 @@ public static class UiExtensions
     {
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Error",
+                CreateScopeForErrors = true,
+                // A client's malformed request (bad form post, body cut short) stays a 4xx, not a 500.
+                StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

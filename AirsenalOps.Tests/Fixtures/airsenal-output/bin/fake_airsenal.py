@@ -3,9 +3,10 @@
 Each airsenal_* file here runs main() with its own name. It prints what the real command prints
 (the fixtures one folder up), touches the SQLite database in AIRSENAL_DB_FILE as the real one
 would, and follows FAKE_SCENARIO (an environment variable, given to the job as a secret) to
-reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions, and the fault-injection
-scenarios: tree (update_db forks a worker and a grand-worker and prints ticks until it is killed; a
-second run finishes at once) and fill (update_db writes into its database until the disk is full).
+reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions; echo and echo_fail
+print the environment and the FPL credentials (the secret-leak tests). The fault-injection scenarios:
+tree (update_db forks a worker and a grand-worker and prints ticks until it is killed; a second run
+finishes at once) and fill (update_db writes into its database until the disk is full).
 """
 import os
 import signal
@@ -114,6 +115,14 @@ def fill():
 def main(name):
     scenario = os.environ.get("FAKE_SCENARIO", "")
     say(" ".join([name] + sys.argv[1:]))
+    if scenario.startswith("echo"):
+        # A careless tool: prints its whole environment and the FPL credentials (the console must mask them).
+        for key, value in sorted(os.environ.items()):
+            say(f"{key}={value}")
+        say(f"Logging in to FPL as {os.environ.get('FPL_LOGIN')} with {os.environ.get('FPL_PASSWORD')}", stream=sys.stderr)
+        if scenario == "echo_fail":
+            traceback(f"requests.exceptions.HTTPError: 401 login={os.environ.get('FPL_LOGIN')} "
+                      f"password={os.environ.get('FPL_PASSWORD')} key={os.environ.get('AIRSENAL_API_KEY')}")
     if scenario == "prompt":
         ask("Please enter FPL team ID: ")
     if name == "airsenal_run_prediction":
