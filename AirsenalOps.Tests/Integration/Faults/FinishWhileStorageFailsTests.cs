@@ -78,6 +78,8 @@ public sealed class FinishWhileStorageFailsTests
 
         public INotificationsStore Notifications => Inner.Notifications;
 
+        public IAuditStore Audit => Inner.Audit;
+
         public Task InitializeAsync(CancellationToken cancellationToken) => Inner.InitializeAsync(cancellationToken);
 
         public Task PingAsync(CancellationToken cancellationToken)
