@@ -186,19 +186,50 @@ public sealed partial class JobEngine : BackgroundService
         {
             var attempt = job.Attempts.Count + 1;
             var outcome = await _runner.RunAsync(job, validated, attempt, cancel.Token, stoppingToken);
-            await FinishAsync(job.Id, validated.Command, outcome);
+            await FinishWhenStorageAnswersAsync(job.Id, validated.Command, outcome, stoppingToken);
         }
         catch (Exception ex)
         {
             LogJobError(_logger, ex, job.Id);
             var now = _time.GetUtcNow();
-            await FinishAsync(job.Id, validated.Command, new AttemptOutcome(AttemptKind.Failed, job.Attempts.Count + 1, now, now, null, "Console error: " + ex.Message, true, null));
+            await FinishWhenStorageAnswersAsync(job.Id, validated.Command, new AttemptOutcome(AttemptKind.Failed, job.Attempts.Count + 1, now, now, null, "Console error: " + ex.Message, true, null), stoppingToken);
         }
         finally
         {
             _running.TryRemove(job.Id, out _);
             cancel.Dispose();
             Wake();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FinishAsync"/>, tried again while the store fails (MongoDB restarting): a job whose end could not be
+    /// written would otherwise stay "running" until the console restarts. Gives up only when the host stops (recovery
+    /// at the next start settles the job then).
+    /// </summary>
+    private async Task FinishWhenStorageAnswersAsync(string jobId, JobCommand command, AttemptOutcome outcome, CancellationToken stoppingToken)
+    {
+        for (var delay = TimeSpan.FromSeconds(1); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ErrorDelay.Ticks)))
+        {
+            try
+            {
+                await FinishAsync(jobId, command, outcome);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFinishRetry(_logger, ex, jobId);
+            }
+
+            try
+            {
+                // Real time on purpose: this waits for the store to come back, which a test's fake clock does not drive.
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -348,6 +379,9 @@ public sealed partial class JobEngine : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job queue error; retrying")]
     private static partial void LogQueueError(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its end could not be stored; trying again")]
+    private static partial void LogFinishRetry(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed inside the console")]
     private static partial void LogJobError(ILogger logger, Exception exception, string jobId);

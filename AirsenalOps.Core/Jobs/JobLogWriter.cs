@@ -20,6 +20,9 @@ internal sealed class JobLogWriter
     /// <summary>Lines per live push (and per store queue item) at most.</summary>
     public const int MaxBatch = 2000;
 
+    /// <summary>How long a failing store is retried before the job's log (and so the job) fails.</summary>
+    public static readonly TimeSpan StoreOutageLimit = TimeSpan.FromMinutes(2);
+
     /// <summary>Lines per store transaction at most: fewer, larger writes are what makes the store cheap.</summary>
     public const int MaxStoreBatch = 16 * 1024;
 
@@ -187,8 +190,9 @@ internal sealed class JobLogWriter
                     pending.AddRange(lines);
                 }
 
+                var last = pending[^1].Seq;
                 await AppendWithRetryAsync(pending);
-                Interlocked.Exchange(ref _lastSeq, pending[^1].Seq);
+                Interlocked.Exchange(ref _lastSeq, last);
             }
         }
         catch (Exception ex)
@@ -202,23 +206,45 @@ internal sealed class JobLogWriter
 
     private async Task AppendWithRetryAsync(List<LogLine> batch)
     {
+        // A busy or unreachable store (MongoDB restarting): keep trying for a while. Meanwhile the bounded queues
+        // fill and the process blocks on its pipe, so the console holds at most those queues, and no line is lost.
+        // Real time on purpose: this waits for the store's I/O, which a test's fake clock does not drive.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                if (attempt > 1)
+                {
+                    // A try whose reply was lost (the server stalled, the connection dropped) may have stored the start of
+                    // the batch: this writer numbers the job's lines in order, so what is stored is a prefix. Send the rest.
+                    var stored = await _store.LastSeqAsync(_jobId, CancellationToken.None);
+                    batch.RemoveAll(line => line.Seq <= stored);
+                    if (batch.Count == 0)
+                    {
+                        return;
+                    }
+                }
+
                 await _store.AppendAsync(_jobId, batch, CancellationToken.None);
                 return;
             }
-            catch (Exception) when (attempt < 5)
+            catch (Exception) when (waited.Elapsed < StoreOutageLimit)
             {
-                // A busy or briefly unreachable store: wait a little, the process keeps running meanwhile.
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 2000)));
+            }
+            catch (Exception ex)
+            {
+                throw new JobLogStoreException($"Storage unavailable: the job's log could not be stored for {StoreOutageLimit.TotalSeconds:0} s ({ex.Message})", ex);
             }
         }
     }
 
     private readonly record struct PendingChunk(DateTimeOffset Time, LogSource Source, OutputPiece[] Pieces);
 }
+
+/// <summary>The log store failed for longer than <see cref="JobLogWriter.StoreOutageLimit"/>.</summary>
+public sealed class JobLogStoreException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>One line (or, when <see cref="Redraw"/>, a passing progress-bar state) of process output.</summary>
 internal readonly record struct OutputPiece(bool Redraw, string Text);

@@ -182,8 +182,10 @@ public sealed partial class JobRunner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogAttemptError(logger, ex, job.Id);
-            await TryWriteAsync(writer, "Console error: " + ex.Message);
-            return Outcome(AttemptKind.Failed, null, "Console error: " + ex.Message);
+            // A failed log store closes the writer's queue: the store's error is the reason, not the closed queue.
+            var reason = ex is System.Threading.Channels.ChannelClosedException { InnerException: { } cause } ? cause.Message : ex.Message;
+            await TryWriteAsync(writer, "Console error: " + reason);
+            return Outcome(AttemptKind.Failed, null, "Console error: " + reason);
         }
         finally
         {

@@ -17,6 +17,9 @@ public sealed class MongoTestServer : IAsyncLifetime
     /// <summary>mongodb://host:port of the running server.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>The node process serving this server (fault tests stop and resume it with signals).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The MongoDB test server is not running here.");
+
     /// <summary>True when the tests run against a real MongoDB (MONGO_TEST_URL).</summary>
     public bool IsRealMongo { get; private set; }
 

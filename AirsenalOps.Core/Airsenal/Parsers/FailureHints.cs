@@ -15,6 +15,9 @@ public static class FailureHints
             new("missing_predictions", "There are no predictions for the optimisation gameweeks: run predict with the same weeks_ahead (or gameweek range) first, then optimize again.", true)),
         ("No predicted points in database",
             new("missing_predictions", "The database holds no predictions yet: run predict first.", true)),
+        // SQLite's SQLITE_FULL as Python words it: AIrsenal's working copy (LOCAL_DB_PATH) ran out of space.
+        ("database or disk is full",
+            new("disk_full", "The disk holding AIrsenal's working copy of the database (LOCAL_DB_PATH) is full: free some space there and run the job again. The persistent database was not changed.", true)),
         ("no such column",
             new("schema_outdated", "The database was made by an older AIrsenal and lacks a column the installed version needs: run setup_db with clean to rebuild it.", true)),
         ("AIrsenal database already exists",

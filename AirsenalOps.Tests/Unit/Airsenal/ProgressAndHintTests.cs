@@ -64,6 +64,7 @@ public sealed class ProgressAndHintTests
     [Theory]
     [InlineData("ERROR: Database does not contain predictions for all the specified optimsation gameweeks.", "missing_predictions", "run predict")]
     [InlineData("sqlite3.OperationalError: no such column: player.display_name", "schema_outdated", "setup_db with clean")]
+    [InlineData("sqlite3.OperationalError: database or disk is full", "disk_full", "LOCAL_DB_PATH")]
     [InlineData("AIrsenal database already exists. Run 'airsenal_setup_initial_db --clean' to delete", "database_exists", "update_db")]
     [InlineData("Login failed due to the error above. Continuing without login", "login_failed", "FPL_LOGIN")]
     [InlineData("No transfer suggestions found for GW 12, 2526 season, FPL team id 1", "no_suggestions", "optimize")]

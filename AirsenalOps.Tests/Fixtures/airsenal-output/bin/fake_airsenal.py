@@ -4,10 +4,14 @@ Each airsenal_* file here runs main() with its own name. It prints what the real
 (the fixtures one folder up), touches the SQLite database in AIRSENAL_DB_FILE as the real one
 would, and follows FAKE_SCENARIO (an environment variable, given to the job as a secret) to
 reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions; echo and echo_fail
-print the environment and the FPL credentials (the secret-leak tests).
+print the environment and the FPL credentials (the secret-leak tests). The fault-injection scenarios:
+tree (update_db forks a worker and a grand-worker and prints ticks until it is killed; a second run
+finishes at once) and fill (update_db writes into its database until the disk is full).
 """
 import os
+import signal
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -71,6 +75,43 @@ def optimize():
     set_marker("optimised")
 
 
+def worker(generation):
+    # Forked workers that ignore SIGINT, like AIrsenal's optimiser processes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if generation == 1:
+        subprocess.Popen([sys.executable, os.path.abspath(__file__), "worker", "2"])
+    say(f"worker generation {generation} pid {os.getpid()}")
+    while True:
+        time.sleep(1)
+
+
+def tree():
+    # Prints numbered ticks; the last one printed is also kept in AIRSENAL_HOME/last_tick (replaced
+    # atomically), so a test can tell how many printed lines a killed console failed to store.
+    home = os.environ["AIRSENAL_HOME"]
+    started = os.path.join(home, "tree_started")
+    if os.path.exists(started):
+        say("tree: an earlier run was interrupted; nothing left to do")
+        return
+    open(started, "w", encoding="utf-8").close()
+    subprocess.Popen([sys.executable, os.path.abspath(__file__), "worker", "1"])
+    last = os.path.join(home, "last_tick")
+    for tick in range(1, 4801):
+        say(f"tick {tick} {time.time_ns()}")
+        with open(last + ".tmp", "w", encoding="utf-8") as f:
+            f.write(f"{tick} {time.time_ns()}")
+        os.replace(last + ".tmp", last)
+        time.sleep(0.05)
+
+
+def fill():
+    with sqlite3.connect(os.environ["AIRSENAL_DB_FILE"]) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS filler (data BLOB)")
+        for _ in range(10_000):
+            db.execute("INSERT INTO filler VALUES (?)", (os.urandom(16_384),))
+            db.commit()
+
+
 def main(name):
     scenario = os.environ.get("FAKE_SCENARIO", "")
     say(" ".join([name] + sys.argv[1:]))
@@ -93,6 +134,12 @@ def main(name):
             traceback("ValueError: Database does not contain predictions for all the specified optimsation gameweeks.")
         optimize()
     elif name == "airsenal_update_db":
+        if scenario == "tree":
+            tree()
+            return
+        if scenario == "fill":
+            say("Updating database...")
+            fill()
         if scenario == "fail":
             traceback("sqlite3.OperationalError: no such column: player.display_name")
         say("Updating database...")
@@ -115,3 +162,8 @@ def main(name):
         say("Lineup set!")
     else:
         say(f"{name}: done")
+
+
+if __name__ == "__main__":
+    # Only the tree scenario runs this file directly, to start its workers.
+    worker(int(sys.argv[2]))
