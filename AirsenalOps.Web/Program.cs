@@ -7,6 +7,7 @@ using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Core.Team;
 using AirsenalOps.Web.Api;
+using AirsenalOps.Web.Audit;
 using AirsenalOps.Web.Auth;
 using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Extensions;
@@ -31,6 +32,7 @@ try
     builder.AddApi();
     builder.AddAuth();
     builder.AddRateLimiting();
+    builder.AddAudit();
     builder.AddProxyHeaders();
     builder.AddUi();
 
@@ -39,6 +41,7 @@ try
     app.UseRequestLogging();
     app.UseMetrics();
     app.UseAuth();
+    app.UseAuditActor();
     app.UseUi();
     app.UseApiErrors();
     app.UseAdminAuthorization();
@@ -53,6 +56,7 @@ try
     app.MapDatabaseApi();
     app.MapSchedulesApi();
     app.MapNotificationsApi();
+    app.MapAuditApi();
     app.MapMetricsEndpoint();
     app.MapApiDocs();
     app.MapApiFallback();

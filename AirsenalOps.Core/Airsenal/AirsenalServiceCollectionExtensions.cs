@@ -17,6 +17,8 @@ public static class AirsenalServiceCollectionExtensions
         builder.Services.AddSingleton<AirsenalCli>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AirsenalDatabase>();
+        // Needs the job catalogue and a secret reader, so it is resolved from AddJobs/AddSecrets at use.
+        builder.Services.AddSingleton<AirsenalEnvironment>();
         return builder;
     }
 

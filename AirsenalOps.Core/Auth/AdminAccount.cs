@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,16 +54,18 @@ public sealed partial class AdminAccount : IDisposable
     private readonly SecretsService _secrets;
     private readonly PasswordHasher _hasher;
     private readonly TimeProvider _time;
+    private readonly AuditLog _audit;
     private readonly ILogger<AdminAccount> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private (AdminIdentity? Admin, DateTimeOffset Until)? _cache;
 
-    public AdminAccount(IOptions<AdminOptions> options, SecretsService secrets, PasswordHasher hasher, TimeProvider time, ILogger<AdminAccount> logger)
+    public AdminAccount(IOptions<AdminOptions> options, SecretsService secrets, PasswordHasher hasher, TimeProvider time, AuditLog audit, ILogger<AdminAccount> logger)
     {
         _options = options.Value;
         _secrets = secrets;
         _hasher = hasher;
         _time = time;
+        _audit = audit;
         _logger = logger;
         _secrets.Changed += OnSecretChanged;
     }
@@ -91,18 +94,31 @@ public sealed partial class AdminAccount : IDisposable
 
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await GetAsync(cancellationToken) is not null;
 
-    /// <summary>Checks an address and password; the admin comes back on success.</summary>
+    /// <summary>
+    /// Checks an address and password; the admin comes back on success. Every call is a sign-in attempt
+    /// (the API's and the login page's) and is audited.
+    /// </summary>
     public async Task<(LoginOutcome Outcome, AdminIdentity? Admin)> VerifyAsync(string? email, string? password, CancellationToken cancellationToken)
     {
         var admin = await GetAsync(cancellationToken);
+        // Only a plausible address is kept: a password typed into the address field must not be stored.
+        var attempted = email?.Trim() is { } trimmed && LooksLikeEmail(trimmed) ? trimmed : string.Empty;
         if (admin is null)
         {
+            await _audit.RecordAsync(AuditAction.LoginFailed, attempted, new Dictionary<string, string> { ["reason"] = "not_configured" }, AuditActor.Anonymous);
             return (LoginOutcome.NotConfigured, null);
         }
 
         // The hash is checked even for a wrong address, so timing does not reveal the address.
         var passwordOk = PasswordHasher.Verify(password ?? string.Empty, admin.PasswordHash);
-        return passwordOk && admin.Is(email) ? (LoginOutcome.Success, admin) : (LoginOutcome.InvalidCredentials, null);
+        if (passwordOk && admin.Is(email))
+        {
+            await _audit.RecordAsync(AuditAction.LoginSucceeded, admin.Email, actor: admin.Email);
+            return (LoginOutcome.Success, admin);
+        }
+
+        await _audit.RecordAsync(AuditAction.LoginFailed, attempted, new Dictionary<string, string> { ["reason"] = "invalid_credentials" }, AuditActor.Anonymous);
+        return (LoginOutcome.InvalidCredentials, null);
     }
 
     /// <summary>Creates the admin in the store; false when one already exists (setup is only for a fresh console).</summary>

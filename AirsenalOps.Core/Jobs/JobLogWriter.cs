@@ -7,21 +7,27 @@ namespace AirsenalOps.Core.Jobs;
 /// <summary>
 /// The single writer of one job's log, in two stages so a slow store never delays live viewers:
 /// the numbering stage masks and numbers lines and pushes them to live viewers at once; the storing
-/// stage writes them in batches of up to <see cref="MaxBatch"/> (at a trickle, each line at once), so a
-/// hard kill loses at most the batch being written. A viewer that falls behind reads back from storage
+/// stage writes whatever has queued as soon as the previous write is done (up to <see cref="MaxStoreBatch"/>
+/// lines a transaction; at a trickle, each line at once), so a hard kill loses only the lines queued behind
+/// the write in progress: well under a second of output while the store keeps up. A viewer that falls behind reads back from storage
 /// and <see cref="JobService.WatchAsync"/> waits for lines that are numbered but not yet stored.
-/// Both queues are bounded: when storage is slower than the process, the pipe reader waits and the
-/// process blocks on write, instead of the console buffering the whole output in memory.
+/// Both queues are bounded, sized so that a store hiccup is absorbed without slowing the process: only when
+/// storage stays slower than the process does the pipe reader wait and the process block on write,
+/// instead of the console buffering the whole output in memory.
 /// </summary>
 internal sealed class JobLogWriter
 {
+    /// <summary>Lines per live push (and per store queue item) at most.</summary>
     public const int MaxBatch = 2000;
 
-    /// <summary>Chunks (one pipe read each, at most 64 KiB of text) waiting to be numbered.</summary>
-    private const int PendingChunks = 8;
+    /// <summary>Lines per store transaction at most: fewer, larger writes are what makes the store cheap.</summary>
+    public const int MaxStoreBatch = 16 * 1024;
 
-    /// <summary>Numbered batches waiting to be stored.</summary>
-    private const int PendingBatches = 4;
+    /// <summary>Chunks (one pipe read each, at most 64 KiB of text) waiting to be numbered: a few MB at most.</summary>
+    private const int PendingChunks = 16;
+
+    /// <summary>Numbered batches waiting to be stored (up to 32,000 lines: a few MB).</summary>
+    private const int PendingBatches = 16;
 
     private readonly string _jobId;
     private readonly IJobLogStore _store;
@@ -171,12 +177,12 @@ internal sealed class JobLogWriter
         try
         {
             var reader = _toStore.Reader;
-            var pending = new List<LogLine>(MaxBatch);
+            var pending = new List<LogLine>(MaxStoreBatch + MaxBatch);
             while (await reader.WaitToReadAsync())
             {
                 // Batches that queued up while the last one was written go in together.
                 pending.Clear();
-                while (pending.Count < MaxBatch && reader.TryRead(out var lines))
+                while (pending.Count < MaxStoreBatch && reader.TryRead(out var lines))
                 {
                     pending.AddRange(lines);
                 }

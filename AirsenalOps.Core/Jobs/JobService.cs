@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
@@ -29,7 +30,7 @@ public sealed record JobActionResult(JobActionStatus Status, string? Detail = nu
 /// <summary>
 /// Everything pages and the API do with jobs. Both faces call this; neither talks to storage directly.
 /// </summary>
-public sealed class JobService(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobEngine engine, ISecretReader secrets, IOptions<JobOptions> options, TimeProvider time)
+public sealed class JobService(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobEngine engine, ISecretReader secrets, AuditLog audit, IOptions<JobOptions> options, TimeProvider time)
 {
     private const int PageSize = 1000;
 
@@ -57,6 +58,11 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         await storage.Jobs.InsertAsync(job, cancellationToken);
         notifier.Publish(new JobChangedEvent(job));
         engine.Wake();
+        await audit.RecordAsync(validated.Command.AuditAs, job.Id, new Dictionary<string, string>
+        {
+            ["command"] = job.Command,
+            ["parameters"] = job.Parameters.ToJsonString(),
+        });
         return job;
     }
 
@@ -73,7 +79,10 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
     /// A pending job is cancelled at once; a running one moves to "cancelling" and its process tree is
     /// stopped (SIGINT, SIGTERM, SIGKILL). A finished job cannot be cancelled.
     /// </summary>
-    public async Task<JobActionResult> CancelAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobActionResult> CancelAsync(string id, CancellationToken cancellationToken) =>
+        await AuditedAsync(AuditAction.JobCancelled, id, await CancelCoreAsync(id, cancellationToken));
+
+    private async Task<JobActionResult> CancelCoreAsync(string id, CancellationToken cancellationToken)
     {
         for (var round = 0; round < 10; round++)
         {
@@ -117,7 +126,10 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
     /// Runs a job again as soon as possible: a waiting retry skips its wait; a failed or cancelled job is
     /// queued for one more attempt.
     /// </summary>
-    public async Task<JobActionResult> RetryNowAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobActionResult> RetryNowAsync(string id, CancellationToken cancellationToken) =>
+        await AuditedAsync(AuditAction.JobRetried, id, await RetryNowCoreAsync(id, cancellationToken));
+
+    private async Task<JobActionResult> RetryNowCoreAsync(string id, CancellationToken cancellationToken)
     {
         if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
         {
@@ -160,7 +172,10 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
     }
 
     /// <summary>Stops a waiting retry: the job becomes failed with its last error.</summary>
-    public async Task<JobActionResult> GiveUpAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobActionResult> GiveUpAsync(string id, CancellationToken cancellationToken) =>
+        await AuditedAsync(AuditAction.JobGivenUp, id, await GiveUpCoreAsync(id, cancellationToken));
+
+    private async Task<JobActionResult> GiveUpCoreAsync(string id, CancellationToken cancellationToken)
     {
         if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
         {
@@ -182,6 +197,17 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         return await ChangeAsync(failed, JobStatus.Pending, cancellationToken)
             ? JobActionResult.Ok(failed)
             : JobActionResult.Refused("Job changed meanwhile; reload and try again.", job);
+    }
+
+    /// <summary>Records an action that took effect; a refused one changed nothing and is not an entry.</summary>
+    private async Task<JobActionResult> AuditedAsync(AuditAction action, string id, JobActionResult result)
+    {
+        if (result.Status == JobActionStatus.Done && result.Job is { } job)
+        {
+            await audit.RecordAsync(action, id, new Dictionary<string, string> { ["command"] = job.Command, ["status"] = StorageJson.ToText(job.Status) });
+        }
+
+        return result;
     }
 
     public Task<IReadOnlyList<LogLine>> ReadLogsAsync(string id, long afterSeq, int limit, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 
@@ -10,7 +11,7 @@ public sealed record WebhookInput(string? Name = null, string? Url = null, strin
 public sealed class WebhookValidationException(string message) : Exception(message);
 
 /// <summary>Webhooks CRUD and the delivery log. URLs are encrypted with the secrets key before they are stored.</summary>
-public sealed class NotificationService(IStorage storage, SecretCipher cipher, TimeProvider time)
+public sealed class NotificationService(IStorage storage, SecretCipher cipher, TimeProvider time, AuditLog audit)
 {
     public const string JobCompleted = "job_completed";
     public const string JobFailed = "job_failed";
@@ -25,7 +26,16 @@ public sealed class NotificationService(IStorage storage, SecretCipher cipher, T
 
     public Task<WebhookRecord?> GetAsync(string id, CancellationToken cancellationToken) => storage.Notifications.GetWebhookAsync(id, cancellationToken);
 
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => storage.Notifications.DeleteWebhookAsync(id, cancellationToken);
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var deleted = await storage.Notifications.DeleteWebhookAsync(id, cancellationToken);
+        if (deleted)
+        {
+            await audit.RecordAsync(AuditAction.WebhookDeleted, id);
+        }
+
+        return deleted;
+    }
 
     public Task<IReadOnlyList<DeliveryRecord>> DeliveriesAsync(string? webhookId, int skip, int limit, CancellationToken cancellationToken) =>
         storage.Notifications.ListDeliveriesAsync(webhookId, skip, limit, cancellationToken);
@@ -35,6 +45,7 @@ public sealed class NotificationService(IStorage storage, SecretCipher cipher, T
         ArgumentNullException.ThrowIfNull(input);
         var webhook = Apply(input, null, new WebhookRecord { Id = Guid.NewGuid().ToString(), Name = string.Empty, EncryptedUrl = string.Empty, Host = string.Empty, CreatedAt = time.GetUtcNow() });
         await storage.Notifications.UpsertWebhookAsync(webhook, cancellationToken);
+        await audit.RecordAsync(AuditAction.WebhookCreated, webhook.Id, Describe(webhook));
         return webhook;
     }
 
@@ -49,8 +60,17 @@ public sealed class NotificationService(IStorage storage, SecretCipher cipher, T
 
         var webhook = Apply(input, current, current);
         await storage.Notifications.UpsertWebhookAsync(webhook, cancellationToken);
+        await audit.RecordAsync(AuditAction.WebhookChanged, webhook.Id, Describe(webhook));
         return webhook;
     }
+
+    // The host only: the URL itself is a secret.
+    private static Dictionary<string, string> Describe(WebhookRecord webhook) => new()
+    {
+        ["name"] = webhook.Name,
+        ["host"] = webhook.Host,
+        ["enabled"] = webhook.Enabled ? "true" : "false",
+    };
 
     /// <summary>The decrypted URL, for the dispatcher only: never logged, never returned by the API.</summary>
     public string RevealUrl(WebhookRecord webhook)

@@ -49,7 +49,7 @@ public sealed partial class WebhookDispatcher(
                     if (webhook.Enabled && webhook.Events.Contains(notification.Event))
                     {
                         // Each webhook retries on its own: a slow receiver does not hold up the others.
-                        sends.Add(DeliverAsync(webhook, notification, stoppingToken));
+                        sends.Add(DeliverAsync(webhook, notification, options.Value.MaxAttempts, stoppingToken));
                     }
                 }
             }
@@ -67,8 +67,30 @@ public sealed partial class WebhookDispatcher(
         }
     }
 
-    /// <summary>Queues a notification (also used by tests and the UI's "send test").</summary>
+    /// <summary>Queues a notification for every webhook that asked for its event.</summary>
     public void Enqueue(Notification notification) => _queue.Writer.TryWrite(notification);
+
+    /// <summary>
+    /// "Send test" on the Notifications page: one attempt to one webhook (enabled or not), in its format,
+    /// recorded in the delivery log like any other; the page shows the outcome at once.
+    /// </summary>
+    public Task<DeliveryRecord> SendTestAsync(WebhookRecord webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var link = Link("/notifications");
+        var payload = new JsonObject
+        {
+            ["event"] = TestEvent,
+            ["webhook"] = webhook.Name,
+            ["headline"] = "Test notification from AirsenalOps",
+            ["link"] = link,
+            ["sent_at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        };
+        return DeliverAsync(webhook, new Notification(TestEvent, null, null, payload, $"🔔 Test notification from AirsenalOps {link}"), 1, cancellationToken);
+    }
+
+    /// <summary>The event name of a "send test" delivery.</summary>
+    public const string TestEvent = "test";
 
     private async Task WatchAsync(JobSubscription subscription, CancellationToken stoppingToken)
     {
@@ -147,9 +169,10 @@ public sealed partial class WebhookDispatcher(
         return new Notification(NotificationService.ChainFinished, run.JobIds.Count > 0 ? run.JobIds[^1] : null, schedule.Id, payload, summary);
     }
 
-    private async Task DeliverAsync(WebhookRecord webhook, Notification notification, CancellationToken stoppingToken)
+    private async Task<DeliveryRecord> DeliverAsync(WebhookRecord webhook, Notification notification, int maxAttempts, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var id = Guid.NewGuid().ToString();
         var createdAt = time.GetUtcNow();
         int? statusCode = null;
         string? error = null;
@@ -163,11 +186,14 @@ public sealed partial class WebhookDispatcher(
                 "discord" => new JsonObject { ["content"] = notification.Summary },
                 _ => notification.Payload,
             };
-            while (attempt < settings.MaxAttempts)
+            while (attempt < maxAttempts)
             {
                 if (attempt > 0)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(settings.RetrySeconds * Math.Pow(2, attempt - 1)), time, stoppingToken);
+                    var wait = TimeSpan.FromSeconds(settings.RetrySeconds * Math.Pow(2, attempt - 1));
+                    // The log shows the failed try and when the next is due while the dispatcher waits.
+                    await RecordAsync(Snapshot("retrying", null, time.GetUtcNow() + wait));
+                    await Task.Delay(wait, time, stoppingToken);
                 }
 
                 attempt++;
@@ -202,32 +228,42 @@ public sealed partial class WebhookDispatcher(
             error = "The console stopped before the delivery succeeded.";
         }
 
-        var delivery = new DeliveryRecord
-        {
-            Id = Guid.NewGuid().ToString(),
-            WebhookId = webhook.Id,
-            Event = notification.Event,
-            JobId = notification.JobId,
-            ScheduleId = notification.ScheduleId,
-            Status = error is null ? "delivered" : "failed",
-            Attempts = attempt,
-            StatusCode = statusCode,
-            Error = error,
-            CreatedAt = createdAt,
-            CompletedAt = time.GetUtcNow(),
-        };
-        try
-        {
-            await notifications.RecordAsync(delivery, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogRecordFailed(logger, ex, webhook.Name);
-        }
+        var delivery = Snapshot(error is null ? "delivered" : "failed", time.GetUtcNow(), null);
+        await RecordAsync(delivery);
 
         if (error is not null)
         {
             LogDeliveryFailed(logger, webhook.Name, notification.Event, attempt, error);
+        }
+
+        return delivery;
+
+        DeliveryRecord Snapshot(string status, DateTimeOffset? completedAt, DateTimeOffset? nextAttemptAt) => new()
+        {
+            Id = id,
+            WebhookId = webhook.Id,
+            Event = notification.Event,
+            JobId = notification.JobId,
+            ScheduleId = notification.ScheduleId,
+            Status = status,
+            Attempts = attempt,
+            StatusCode = statusCode,
+            Error = error,
+            CreatedAt = createdAt,
+            CompletedAt = completedAt,
+            NextAttemptAt = nextAttemptAt,
+        };
+
+        async Task RecordAsync(DeliveryRecord record)
+        {
+            try
+            {
+                await notifications.RecordAsync(record, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogRecordFailed(logger, ex, webhook.Name);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ public sealed partial class ScheduleService(
     IDeadlineSource deadlines,
     IOptions<ScheduleOptions> options,
     TimeProvider time,
+    AuditLog audit,
     ILogger<ScheduleService> logger) : IDisposable
 {
     /// <summary>The weekly chain: each step starts only after the previous one completed.</summary>
@@ -86,6 +88,7 @@ public sealed partial class ScheduleService(
             _gate.Release();
         }
 
+        await audit.RecordAsync(AuditAction.ScheduleCreated, schedule.Id, Describe(schedule));
         return schedule;
     }
 
@@ -112,6 +115,10 @@ public sealed partial class ScheduleService(
 
             updated = updated with { NextRunAt = updated.Enabled ? ScheduleTiming.NextAfter(updated, now, await deadlines.GetDeadlinesAsync(cancellationToken)) : null };
             await storage.Schedules.UpsertAsync(updated, cancellationToken);
+            // Turning a schedule on or off is its own action: the one an operator looks for.
+            var action = updated.Enabled == current.Enabled ? AuditAction.ScheduleChanged
+                : updated.Enabled ? AuditAction.ScheduleEnabled : AuditAction.ScheduleDisabled;
+            await audit.RecordAsync(action, id, Describe(updated));
             return updated;
         }
         finally
@@ -125,7 +132,13 @@ public sealed partial class ScheduleService(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await storage.Schedules.DeleteAsync(id, cancellationToken);
+            var deleted = await storage.Schedules.DeleteAsync(id, cancellationToken);
+            if (deleted)
+            {
+                await audit.RecordAsync(AuditAction.ScheduleDeleted, id);
+            }
+
+            return deleted;
         }
         finally
         {
@@ -420,7 +433,14 @@ public sealed partial class ScheduleService(
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    private static Dictionary<string, string> Describe(ScheduleRecord schedule) => new()
+    {
+        ["name"] = schedule.Name,
+        ["target"] = schedule.Target == ScheduleTarget.WeeklyChain ? TargetWeeklyChain : schedule.Command ?? TargetCommand,
+        ["enabled"] = schedule.Enabled ? "true" : "false",
+    };
+
+        public void Dispose() => _gate.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Schedule} started {Command} as job {JobId}")]
     private static partial void LogStarted(ILogger logger, string schedule, string command, string jobId);

@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ public sealed record SecretInfo(string Key, bool IsSet, string MaskedValue, Date
 /// plain), values are read whether encrypted or legacy plain text, and a legacy value becomes encrypted the
 /// next time it is written.
 /// </summary>
-public sealed partial class SecretsService(IStorage storage, SecretCipher cipher, TimeProvider time, ILogger<SecretsService> logger) : ISecretReader
+public sealed partial class SecretsService(IStorage storage, SecretCipher cipher, TimeProvider time, AuditLog audit, ILogger<SecretsService> logger) : ISecretReader
 {
     /// <summary>Raised after a key is written or deleted (the admin identity cache listens).</summary>
     public event Action<string>? Changed;
@@ -51,6 +52,8 @@ public sealed partial class SecretsService(IStorage storage, SecretCipher cipher
         var stored = value.Length == 0 || key == SecretKeys.AdminEmail ? value.Trim() : cipher.Protect(value);
         await storage.Secrets.UpsertAsync(new SecretRecord(key, stored, time.GetUtcNow()), cancellationToken);
         LogSecretWritten(logger, key, value.Length == 0 ? "cleared" : "set");
+        // The key only: the value never reaches the audit log.
+        await audit.RecordAsync(value.Length == 0 ? AuditAction.SecretCleared : AuditAction.SecretSet, key);
         Changed?.Invoke(key);
     }
 
@@ -65,6 +68,7 @@ public sealed partial class SecretsService(IStorage storage, SecretCipher cipher
         if (deleted)
         {
             LogSecretWritten(logger, key, "deleted");
+            await audit.RecordAsync(AuditAction.SecretCleared, key, new Dictionary<string, string> { ["deleted"] = "true" });
             Changed?.Invoke(key);
         }
 

@@ -20,6 +20,9 @@ public interface IStorage
 
     INotificationsStore Notifications { get; }
 
+    /// <summary>The audit log: append and read, nothing else.</summary>
+    IAuditStore Audit { get; }
+
     /// <summary>Creates tables, collections and indexes; safe to call more than once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -112,9 +115,24 @@ public interface INotificationsStore
 
     Task<bool> DeleteWebhookAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Appends a delivery to the log.</summary>
+    /// <summary>Appends a delivery to the log, or replaces the one with its id (a retrying delivery is written again after each try).</summary>
     Task AddDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken);
 
     /// <summary>Newest first, optionally of one webhook.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(string? webhookId, int skip, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The audit log. Append-only by design: there is no update or delete, and the embedded adapter's
+/// table refuses both even to raw SQL.
+/// </summary>
+public interface IAuditStore
+{
+    Task AppendAsync(AuditRecord entry, CancellationToken cancellationToken);
+
+    /// <summary>Newest first (entries of the same instant: the last appended first).</summary>
+    Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>How many entries match the query's filters (its paging is ignored).</summary>
+    Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken);
 }

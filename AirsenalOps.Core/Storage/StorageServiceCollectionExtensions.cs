@@ -24,6 +24,9 @@ public static class StorageServiceCollectionExtensions
                 : new SqliteStorage(Path.Combine(options.DataDirFullPath, EmbeddedDatabaseFile));
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // The audit log lives in the store, and every service that records actions needs it.
+        builder.Services.TryAddSingleton(sp => new Audit.AuditLog(
+            sp.GetRequiredService<IStorage>().Audit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Audit.AuditLog>>()));
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;
     }

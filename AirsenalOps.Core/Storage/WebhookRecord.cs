@@ -30,11 +30,14 @@ public sealed record DeliveryRecord
     public string? JobId { get; init; }
     public string? ScheduleId { get; init; }
 
-    /// <summary>delivered or failed.</summary>
+    /// <summary>delivered, failed, or retrying (a try failed; the next is due at <see cref="NextAttemptAt"/>).</summary>
     public required string Status { get; init; }
     public int Attempts { get; init; }
     public int? StatusCode { get; init; }
     public string? Error { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>When the next try is due, while <see cref="Status"/> is retrying.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 }

@@ -55,4 +55,25 @@ public sealed class SecretMaskerTests
 
         Assert.Equal("key=*** scenario=echo", masker.Apply("key=sk-abc123 scenario=echo"));
     }
+
+    [Fact]
+    public void Apply_ReturnsTheSameText_WhenNoValueOccurs()
+    {
+        var masker = new SecretMasker(["hunter22", "me@example.com"]);
+        var text = "line 123456 \x1b[32mhunter2\x1b[0m me@example";
+
+        Assert.Same(text, masker.Apply(text));
+        Assert.Same(text, SecretMasker.Empty.Apply(text));
+    }
+
+    [Fact]
+    public void Apply_MasksEveryValueWherever_ItStands()
+    {
+        string[] values = ["alpha-1", "bravo-22", "charlie-333", "delta-4444", "echo-55555", "foxtrot-666666", "golf-7777777"];
+        var masker = new SecretMasker(values);
+
+        var masked = masker.Apply("golf-7777777" + string.Join(" \x1b[1m", values) + "alpha-1");
+
+        Assert.Equal("***" + string.Join(" \x1b[1m", values.Select(_ => "***")) + "***", masked);
+    }
 }

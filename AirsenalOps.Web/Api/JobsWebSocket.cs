@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AirsenalOps.Web.Api;
@@ -28,6 +29,7 @@ public static class JobsWebSocket
     public static WebApplicationBuilder AddJobsWebSocket(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<JobSocketTokenCheck>((_, _) => Task.FromResult(false));
+        builder.Services.TryAddSingleton<LiveSubscribers>();
         return builder;
     }
 
@@ -38,7 +40,7 @@ public static class JobsWebSocket
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken)
+    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken, LiveSubscribers subscribers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -62,6 +64,7 @@ public static class JobsWebSocket
         }
 
         _ = long.TryParse(context.Request.Query["after"].FirstOrDefault(), out var after);
+        using var tracked = subscribers.Track(LiveSubscribers.WebSocket);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         using var session = new Session(socket);
         var receiving = ReceiveAsync(session, done);

@@ -1,5 +1,6 @@
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Components;
+using AirsenalOps.Web.Configuration;
 using MudBlazor.Services;
 
 namespace AirsenalOps.Web.Extensions;
@@ -11,6 +12,7 @@ public static class UiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<EffectiveConfiguration>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Api;
 using AirsenalOps.Web.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -26,13 +27,16 @@ public sealed class ConsoleMetrics : BackgroundService
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
     private readonly JobNotifier _notifier;
+    private readonly LiveSubscribers _live;
     private readonly Gauge _jobs;
     private readonly Gauge _queue;
     private readonly Gauge _logLines;
     private readonly Histogram _duration;
+    private readonly Gauge _subscribers;
 
-    public ConsoleMetrics(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier)
+    public ConsoleMetrics(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, LiveSubscribers live)
     {
+        _live = live;
         _storage = storage;
         _catalogue = catalogue;
         _notifier = notifier;
@@ -46,6 +50,7 @@ public sealed class ConsoleMetrics : BackgroundService
             LabelNames = ["command", "status"],
             Buckets = Histogram.ExponentialBuckets(1, 2, 16),
         });
+        _subscribers = Factory.CreateGauge("airsenalops_live_subscribers", "Live viewers of the job feed: WebSocket clients and Blazor circuits.", ["kind"]);
         Registry.AddBeforeCollectCallback(CollectAsync);
     }
 
@@ -65,6 +70,8 @@ public sealed class ConsoleMetrics : BackgroundService
 
         _queue.Set(await _storage.Jobs.CountAsync(new JobFilter(JobStatus.Pending), cancellationToken));
         _logLines.Set(await _storage.Logs.CountAllAsync(cancellationToken));
+        _subscribers.WithLabels(LiveSubscribers.WebSocket).Set(_live.WebSockets);
+        _subscribers.WithLabels(LiveSubscribers.Circuit).Set(_live.Circuits);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -105,6 +112,7 @@ public static class MetricsExtensions
     public static WebApplicationBuilder AddMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().Bind(builder.Configuration);
+        builder.Services.TryAddSingleton<LiveSubscribers>();
         builder.Services.AddSingleton<ConsoleMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsoleMetrics>());
         return builder;

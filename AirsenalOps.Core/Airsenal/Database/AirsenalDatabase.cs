@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AirsenalOps.Core.Audit;
+using AirsenalOps.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +35,7 @@ public sealed class BackupNotFoundException(string name) : Exception($"Backup '{
 /// the target folder, flushed to disk, then renamed over the target, so a crash leaves either the old or the new
 /// file, never a torn one.
 /// </remarks>
-public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, TimeProvider time) : IDisposable
+public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, TimeProvider time, AuditLog audit) : IDisposable
 {
     private const string BackupFolder = "backups";
 
@@ -172,6 +174,7 @@ public sealed partial class AirsenalDatabase(IOptions<AirsenalOptions> options, 
                 CopyAtomically(source, PersistentPath);
                 Prune(keep: backup.Name);
             }, cancellationToken);
+            await audit.RecordAsync(AuditAction.BackupRestored, backup.Name, new Dictionary<string, string> { ["backup_created_at"] = StorageJson.FormatDate(backup.CreatedAt) });
             return backup;
         }
         finally

@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Jobs.Commands;
 using Microsoft.Extensions.Options;
@@ -23,9 +24,10 @@ public static class AirsenalCommands
             {
                 Parameters =
                 [
-                    Flag("clean", "Drop all tables and rebuild the database from scratch."),
+                    Destructive("clean", "Drop all tables and rebuild the database from scratch (everything AIrsenal stored is lost)."),
                     Int("n_previous", 1, 10, null, "Past seasons to load (AIrsenal's default is 3; allowed values depend on the season)."),
                     Flag("no_current_season", "Skip the current season's API data."),
+                    ConfirmSwitch(),
                 ],
                 Hooks = Hooks(new AirsenalHookSpec { NoOpCodes = ["database_exists"] }),
             },
@@ -76,7 +78,7 @@ public static class AirsenalCommands
                 [
                     Int("weeks_ahead", 1, 38, null, "How many gameweeks ahead to plan for (AIrsenal's default: 3)."),
                     Int("num_thread", 1, 64, null, "Worker processes (default: the number of CPUs)."),
-                    Flag("clean", "Rebuild the database from scratch first."),
+                    Destructive("clean", "Rebuild the database from scratch first (everything AIrsenal stored is lost)."),
                     ChipWeek("wildcard_week", "wildcard"),
                     ChipWeek("free_hit_week", "free hit"),
                     ChipWeek("triple_captain_week", "triple captain"),
@@ -87,6 +89,7 @@ public static class AirsenalCommands
                     Int("max_transfers", 0, 5, null, "Most transfers per gameweek (default: 2)."),
                     Int("max_hit", 0, 100, null, "Most points to spend on hits (default: 8)."),
                     Flag("allow_unused", "Allow strategies that leave free transfers unused."),
+                    ConfirmSwitch(),
                 ],
                 Hooks = Hooks(new AirsenalHookSpec
                 {
@@ -124,6 +127,7 @@ public static class AirsenalCommands
                 ArgumentBuilder = ConfirmArguments,
                 RetrySafe = false,
                 NeedsConfirm = true,
+                AuditAs = AuditAction.TransfersApplied,
                 MaxRunTime = TimeSpan.FromMinutes(30),
                 Hooks = Hooks(new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, NoOpCodes = ["no_suggestions"], RequiresConfirm = true }),
             },
@@ -182,6 +186,17 @@ public static class AirsenalCommands
     };
 
     private static CommandParameter Flag(string name, string help) => new() { Name = name, Type = ParameterType.Bool, Help = help };
+
+    private static CommandParameter Destructive(string name, string help) => Flag(name, help) with { Destructive = true };
+
+    /// <summary>The yes a destructive option needs; AIrsenal has no such flag, so it stays with the console.</summary>
+    private static CommandParameter ConfirmSwitch() => new()
+    {
+        Name = CommandCatalogue.ConfirmParameter,
+        Type = ParameterType.Bool,
+        ConsoleOnly = true,
+        Help = "Must be true together with clean: the database is rebuilt from scratch.",
+    };
 
     private static CommandParameter Int(string name, long min, long max, long? defaultValue, string help) => new()
     {

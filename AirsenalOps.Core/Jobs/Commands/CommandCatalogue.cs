@@ -84,6 +84,14 @@ public sealed class CommandCatalogue
                 $"Parameter '{ConfirmParameter}' must be true: '{name}' changes your real FPL team.");
         }
 
+        // An option that destroys data (setup_db's clean) needs the same explicit yes.
+        if (command.Parameters.FirstOrDefault(p => p.Destructive && valid[p.Name]?.GetValue<bool>() == true) is { } destructive
+            && valid[ConfirmParameter]?.GetValue<bool>() != true)
+        {
+            throw new JobValidationException(
+                $"Parameter '{ConfirmParameter}' must be true with '{destructive.Name}': {destructive.Help}");
+        }
+
         return new ValidatedCommand(command, valid);
     }
 

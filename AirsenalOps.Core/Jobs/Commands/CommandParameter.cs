@@ -39,6 +39,15 @@ public sealed record CommandParameter
     /// <summary>Longest accepted string value.</summary>
     public int MaxLength { get; init; } = 200;
 
+    /// <summary>
+    /// A bool that destroys data when true (setup_db's clean): the catalogue then also requires
+    /// <see cref="CommandCatalogue.ConfirmParameter"/> = true, as for commands that change the real FPL team.
+    /// </summary>
+    public bool Destructive { get; init; }
+
+    /// <summary>Checked by the console only and never passed to the CLI (a confirm switch the command has no flag for).</summary>
+    public bool ConsoleOnly { get; init; }
+
     /// <summary>The CLI flag; defaults to <c>--name</c> (AIrsenal's argparse flags use underscores).</summary>
     public string? Flag { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 
 namespace AirsenalOps.Core.Jobs.Commands;
 
@@ -29,6 +30,9 @@ public sealed record JobCommand
     /// <summary>The UI asks for confirmation first (the command changes something outside the console).</summary>
     public bool NeedsConfirm { get; init; }
 
+    /// <summary>How the audit log names queuing this command (make_transfers: transfers applied).</summary>
+    public AuditAction AuditAs { get; init; } = AuditAction.JobCreated;
+
     /// <summary>Longest run before the job is stopped as timed out; null = JOB_TIMEOUT_MINUTES.</summary>
     public TimeSpan? MaxRunTime { get; init; }
 
@@ -55,7 +59,7 @@ public sealed record JobCommand
         foreach (var parameter in Parameters)
         {
             var value = validParameters[parameter.Name];
-            if (value is null)
+            if (value is null || parameter.ConsoleOnly)
             {
                 continue;
             }

@@ -30,7 +30,7 @@ internal sealed class MongoNotificationsStore(IMongoCollection<BsonDocument> web
         (await webhooks.DeleteOneAsync(Filter.Eq("id", id), cancellationToken)).DeletedCount == 1;
 
     public Task AddDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken) =>
-        deliveries.InsertOneAsync(Write(delivery), cancellationToken: cancellationToken);
+        deliveries.ReplaceOneAsync(Filter.Eq("id", delivery.Id), Write(delivery), new ReplaceOptions { IsUpsert = true }, cancellationToken);
 
     public async Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(string? webhookId, int skip, int limit, CancellationToken cancellationToken)
     {

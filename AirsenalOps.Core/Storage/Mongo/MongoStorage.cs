@@ -5,7 +5,8 @@ namespace AirsenalOps.Core.Storage.Mongo;
 
 /// <summary>
 /// The MongoDB adapter, on the peer console's collections (`jobs`, `secrets`) plus `job_logs`
-/// for log lines, which would otherwise hit the 16 MB document limit.
+/// for log lines, which would otherwise hit the 16 MB document limit, and our own (`schedules`,
+/// `webhooks`, `webhook_deliveries`, `audit_log`).
 /// </summary>
 public sealed class MongoStorage : IStorage
 {
@@ -34,6 +35,7 @@ public sealed class MongoStorage : IStorage
         Secrets = new MongoSecretStore(secrets);
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
         Notifications = new MongoNotificationsStore(_database.GetCollection<BsonDocument>("webhooks"), _database.GetCollection<BsonDocument>("webhook_deliveries"));
+        Audit = new MongoAuditStore(_database.GetCollection<BsonDocument>("audit_log"));
     }
 
     public string Kind => "mongodb";
@@ -47,6 +49,8 @@ public sealed class MongoStorage : IStorage
     public ISchedulesStore Schedules { get; }
 
     public INotificationsStore Notifications { get; }
+
+    public IAuditStore Audit { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -72,6 +76,16 @@ public sealed class MongoStorage : IStorage
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("schedules").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        var audit = _database.GetCollection<BsonDocument>("audit_log").Indexes;
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("action").Descending("at")),
+            cancellationToken: cancellationToken);
+        await audit.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Descending("at")),
             cancellationToken: cancellationToken);
     }
 

@@ -28,7 +28,8 @@ internal sealed class SqliteNotificationsStore(SqliteStorage storage) : INotific
 
     public Task AddDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "INSERT INTO webhook_deliveries (id, webhook_id, created_at, doc) VALUES ($id, $webhook, $created, $doc);",
+            "INSERT INTO webhook_deliveries (id, webhook_id, created_at, doc) VALUES ($id, $webhook, $created, $doc) "
+            + "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc;",
             p =>
             {
                 p.AddWithValue("$id", delivery.Id);

@@ -25,6 +25,7 @@ public sealed class SqliteStorage : IStorage
         Secrets = new SqliteSecretStore(this);
         Schedules = new SqliteScheduleStore(this);
         Notifications = new SqliteNotificationsStore(this);
+        Audit = new SqliteAuditStore(this);
     }
 
     public string Kind => "sqlite";
@@ -41,6 +42,8 @@ public sealed class SqliteStorage : IStorage
 
     public INotificationsStore Notifications { get; }
 
+    public IAuditStore Audit { get; }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
@@ -56,13 +59,6 @@ public sealed class SqliteStorage : IStorage
                 doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_jobs_created ON jobs (created_at);
             CREATE INDEX IF NOT EXISTS ix_jobs_status_created ON jobs (status, created_at);
-            CREATE TABLE IF NOT EXISTS job_logs (
-                job_id TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                ts TEXT NOT NULL,
-                stream TEXT NOT NULL,
-                text TEXT NOT NULL,
-                PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS secrets (
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL,
@@ -82,6 +78,11 @@ public sealed class SqliteStorage : IStorage
                 created_at TEXT NOT NULL,
                 doc TEXT NOT NULL);
             """, cancellationToken);
+        await ExecuteAsync(connection, SqliteAuditStore.Schema, cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, SqliteJobLogStore.CreateSql, cancellationToken);
+        await SqliteJobLogStore.MigrateRowTableAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -99,9 +100,13 @@ public sealed class SqliteStorage : IStorage
         return connection;
     }
 
-    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    internal static Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction: null, sql, cancellationToken);
+
+    internal static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Auth;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
@@ -20,11 +21,14 @@ internal sealed class AuthComponentServices : IDisposable
         Storage.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         var cipher = new SecretCipher(TimeProvider.System);
         cipher.Use(FernetKey.Parse(FernetKey.Generate()));
-        Secrets = new SecretsService(Storage, cipher, TimeProvider.System, NullLogger<SecretsService>.Instance);
-        Admin = new AdminAccount(Options.Create(environmentAdmin ?? new AdminOptions()), Secrets, new PasswordHasher(4), TimeProvider.System, NullLogger<AdminAccount>.Instance);
+        Audit = new AuditLog(Storage.Audit, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        Secrets = new SecretsService(Storage, cipher, TimeProvider.System, Audit, NullLogger<SecretsService>.Instance);
+        Admin = new AdminAccount(Options.Create(environmentAdmin ?? new AdminOptions()), Secrets, new PasswordHasher(4), TimeProvider.System, Audit, NullLogger<AdminAccount>.Instance);
     }
 
     public SqliteStorage Storage { get; }
+
+    public AuditLog Audit { get; }
 
     public SecretsService Secrets { get; }
 

@@ -19,7 +19,7 @@ public sealed class CoreServices : IAsyncDisposable
     private readonly TempDirectory _data = new();
     private readonly IHost _host;
 
-    private CoreServices(IReadOnlyDictionary<string, string?>? settings)
+    private CoreServices(IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -40,6 +40,8 @@ public sealed class CoreServices : IAsyncDisposable
         builder.AddJobs();
         builder.AddAirsenalCommands();
         builder.AddReports();
+        // Last, so a test's own services (secrets, an FPL client) replace the defaults.
+        configure?.Invoke(builder.Services);
         _host = builder.Build();
     }
 
@@ -62,9 +64,9 @@ public sealed class CoreServices : IAsyncDisposable
     /// <summary>Where AIrsenal's database is expected (PERSISTENT_DB_PATH); absent until a test creates it.</summary>
     public string AirsenalDbPath => System.IO.Path.Combine(_data.Path, "airsenal", "data.db");
 
-    public static async Task<CoreServices> CreateAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<CoreServices> CreateAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var services = new CoreServices(settings);
+        var services = new CoreServices(settings, configure);
         await services.Storage.InitializeAsync(CancellationToken.None);
         return services;
     }

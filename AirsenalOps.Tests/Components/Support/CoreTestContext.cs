@@ -18,9 +18,14 @@ public abstract class CoreTestContext : ConsoleTestContext, IAsyncLifetime
     /// <summary>Settings for the Core services, as flat variables.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
+    /// <summary>Services of the test's own that replace or add to the Core ones (e.g. secrets, an FPL client).</summary>
+    protected virtual void ConfigureCore(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     async Task IAsyncLifetime.InitializeAsync()
     {
-        _core = await CoreServices.CreateAsync(Settings);
+        _core = await CoreServices.CreateAsync(Settings, ConfigureCore);
         Services.AddFallbackServiceProvider(_core.Services);
     }
 

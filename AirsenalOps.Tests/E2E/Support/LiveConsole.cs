@@ -17,6 +17,8 @@ public sealed class LiveConsole : IDisposable
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "correct horse battery";
 
+    public const string JwtSecret = "e2e-jwt-secret-that-is-long-enough-0123456789";
+
     // A cheap bcrypt cost keeps sign-in fast on a loaded machine.
     private static readonly string AdminHash = BCrypt.Net.BCrypt.HashPassword(AdminPassword, BCrypt.Net.BCrypt.GenerateSalt(4, 'b'));
 
@@ -26,7 +28,7 @@ public sealed class LiveConsole : IDisposable
     {
         var all = new Dictionary<string, string?>
         {
-            ["JWT_SECRET"] = "e2e-jwt-secret-that-is-long-enough-0123456789",
+            ["JWT_SECRET"] = JwtSecret,
         };
         if (!firstRun)
         {

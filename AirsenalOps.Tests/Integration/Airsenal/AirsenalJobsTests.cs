@@ -243,6 +243,10 @@ public sealed class AirsenalJobsTests : IDisposable
         Assert.Contains("0 to 5", bad.Message, StringComparison.Ordinal);
         Assert.Throws<JobValidationException>(() => catalogue.Validate("replay_season", null));
         Assert.Throws<JobValidationException>(() => catalogue.Validate("predict", new JsonObject { ["team_model"] = "poisson" }));
+        // Rebuilding the database from scratch needs the same explicit yes as changing the real team.
+        Assert.Contains("'confirm' must be true with 'clean'", Assert.Throws<JobValidationException>(() => catalogue.Validate("setup_db", new JsonObject { ["clean"] = true })).Message, StringComparison.Ordinal);
+        Assert.Throws<JobValidationException>(() => catalogue.Validate("pipeline", new JsonObject { ["clean"] = true }));
+        Assert.Equal(["--clean"], catalogue.Validate("pipeline", new JsonObject { ["clean"] = true, ["confirm"] = true }).Arguments);
     }
 
     private static string PrepareBin()

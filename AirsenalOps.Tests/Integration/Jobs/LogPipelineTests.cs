@@ -67,18 +67,18 @@ public sealed class LogPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Append_BatchSpanningSeveralInsertStatements_IsStoredWholeInOrder()
+    public async Task Append_BatchSpanningSeveralStoredChunks_IsStoredWholeInOrder()
     {
-        // The SQLite store writes 32 rows per statement: many full statements and a partial one.
+        // The SQLite store keeps up to 2048 lines a row: several full chunks, a partial one, then a single line.
         var id = Guid.NewGuid().ToString();
-        await _factory.Storage.Logs.AppendAsync(id, Lines(1, 601), CancellationToken.None);
-        await _factory.Storage.Logs.AppendAsync(id, Lines(602, 602), CancellationToken.None);
+        await _factory.Storage.Logs.AppendAsync(id, Lines(1, 5001), CancellationToken.None);
+        await _factory.Storage.Logs.AppendAsync(id, Lines(5002, 5002), CancellationToken.None);
 
-        var stored = await _factory.Storage.Logs.ReadAsync(id, 0, 1000, CancellationToken.None);
+        var stored = await _factory.Storage.Logs.ReadAsync(id, 0, 10_000, CancellationToken.None);
 
-        Assert.Equal(Enumerable.Range(1, 602).Select(i => $"line {i}"), stored.Select(l => l.Text));
-        Assert.Equal(Enumerable.Range(1, 602).Select(i => (long)i), stored.Select(l => l.Seq));
-        Assert.Equal(602, await _factory.Storage.Logs.LastSeqAsync(id, CancellationToken.None));
+        Assert.Equal(Enumerable.Range(1, 5002).Select(i => $"line {i}"), stored.Select(l => l.Text));
+        Assert.Equal(Enumerable.Range(1, 5002).Select(i => (long)i), stored.Select(l => l.Seq));
+        Assert.Equal(5002, await _factory.Storage.Logs.LastSeqAsync(id, CancellationToken.None));
     }
 
     private static LogLine[] Lines(long from, long to) =>

@@ -31,6 +31,7 @@ public sealed class WebhookTests : IAsyncLifetime, IDisposable
     private string _url = null!;
     private int _failFirst;
     private int _calls;
+    private DeliveryRecord? _seenOnSecondCall;
 
     public async Task InitializeAsync()
     {
@@ -40,6 +41,12 @@ public sealed class WebhookTests : IAsyncLifetime, IDisposable
         _receiver.MapPost("/hook/" + UrlToken, async (HttpRequest request) =>
         {
             var call = Interlocked.Increment(ref _calls);
+            if (call == 2)
+            {
+                // What the delivery log says while the dispatcher waited for this second try.
+                _seenOnSecondCall = (await _factory.Storage.Notifications.ListDeliveriesAsync(null, 0, 10, CancellationToken.None)).SingleOrDefault();
+            }
+
             _received.Enqueue((await request.ReadFromJsonAsync<JsonObject>())!);
             return call <= _failFirst ? Results.StatusCode(500) : Results.Ok();
         });
@@ -72,7 +79,8 @@ public sealed class WebhookTests : IAsyncLifetime, IDisposable
         while (DateTime.UtcNow < deadline)
         {
             var deliveries = await _factory.Storage.Notifications.ListDeliveriesAsync(null, 0, 10, CancellationToken.None);
-            if (deliveries.Count > 0)
+            // A delivery between tries is logged as retrying: wait for its outcome.
+            if (deliveries.Count > 0 && deliveries.All(d => d.Status != "retrying"))
             {
                 return Assert.Single(deliveries);
             }
@@ -121,7 +129,15 @@ public sealed class WebhookTests : IAsyncLifetime, IDisposable
 
         Assert.Equal("delivered", delivery.Status);
         Assert.Equal(3, delivery.Attempts);
+        Assert.Null(delivery.NextAttemptAt);
         Assert.Equal(3, _received.Count);
+        Assert.NotNull(_seenOnSecondCall);
+        Assert.Equal(delivery.Id, _seenOnSecondCall.Id);
+        Assert.Equal("retrying", _seenOnSecondCall.Status);
+        Assert.Equal(1, _seenOnSecondCall.Attempts);
+        Assert.Equal(500, _seenOnSecondCall.StatusCode);
+        Assert.NotNull(_seenOnSecondCall.NextAttemptAt);
+        Assert.Null(_seenOnSecondCall.CompletedAt);
         var text = _received.First()["text"]!.GetValue<string>();
         Assert.Contains("fail failed", text, StringComparison.Ordinal);
         Assert.Contains("/jobs/", text, StringComparison.Ordinal);

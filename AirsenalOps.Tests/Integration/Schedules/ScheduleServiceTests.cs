@@ -33,11 +33,12 @@ public sealed class ScheduleServiceTests : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private ScheduleService NewService(IStorage storage)
+    private ScheduleService NewService(SqliteStorage storage)
     {
         var service = new ScheduleService(
             storage, _jobs, new CommandCatalogue(PeerCommands.All), _deadlines,
-            Options.Create(new ScheduleOptions { GraceSeconds = 120 }), _time, NullLogger<ScheduleService>.Instance);
+            Options.Create(new ScheduleOptions { GraceSeconds = 120 }), _time,
+            new AirsenalOps.Core.Audit.AuditLog(storage.Audit, _time, NullLogger<AirsenalOps.Core.Audit.AuditLog>.Instance), NullLogger<ScheduleService>.Instance);
         service.RunFinished += (_, e) => _finished.Add(e);
         return service;
     }

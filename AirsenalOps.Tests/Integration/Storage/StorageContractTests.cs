@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Storage;
 
 namespace AirsenalOps.Tests.Integration.Storage;
@@ -412,6 +413,53 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_PagesAndTails_AtEveryOffset_AcrossLongAndShortAppends()
+    {
+        // A long append (split into several stored chunks by the embedded store), long lines, a one-line
+        // append, then another run: pages and tails must line up whatever the offset.
+        var job = Guid.NewGuid().ToString();
+        var longText = new string('x', 70_000) + " ⚽";
+        var lines = Enumerable.Range(1, 6_000)
+            .Select(i => i % 1_000 == 0 ? new LogLine(i, T0.AddMilliseconds(i), LogSource.Stderr, longText) : Line(i))
+            .ToList();
+        await Storage.Logs.AppendAsync(job, lines[..5_000], None);
+        await Storage.Logs.AppendAsync(job, lines[5_000..5_001], None);
+        await Storage.Logs.AppendAsync(job, lines[5_001..], None);
+
+        Assert.Equal(6_000, await Storage.Logs.CountAsync(job, None));
+        Assert.Equal(6_000, await Storage.Logs.LastSeqAsync(job, None));
+        foreach (var (after, limit) in new[] { (0L, 1), (0L, 6_000), (1L, 2_047), (2_047L, 3), (2_048L, 2_049), (4_999L, 2), (5_000L, 1), (5_999L, 10), (6_000L, 10), (3_333L, 10_000) })
+        {
+            var page = await Storage.Logs.ReadAsync(job, after, limit, None);
+            var want = lines.Skip((int)after).Take(limit).ToList();
+            Assert.Equal(want.Select(l => l.Seq), page.Select(l => l.Seq));
+            Assert.Equal(want.Select(l => l.Text), page.Select(l => l.Text));
+            Assert.Equal(want.Select(l => l.Source), page.Select(l => l.Source));
+        }
+
+        foreach (var count in new[] { 1, 2, 999, 1_000, 1_001, 2_049, 5_999, 6_000, 7_000 })
+        {
+            var tail = await Storage.Logs.ReadTailAsync(job, count, None);
+            Assert.Equal(lines.TakeLast(count).Select(l => l.Seq), tail.Select(l => l.Seq));
+        }
+
+        var all = await Storage.Logs.ReadAsync(job, 0, 10_000, None);
+        AssertSameTime(T0.AddMilliseconds(1_000), all[999].Time);
+        Assert.Equal(longText, all[999].Text);
+    }
+
+    [Fact]
+    public async Task Logs_SeqInsideAStoredRun_IsRefused()
+    {
+        var job = Guid.NewGuid().ToString();
+        await Storage.Logs.AppendAsync(job, [.. Enumerable.Range(1, 10).Select(i => Line(i))], None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Storage.Logs.AppendAsync(job, [Line(5)], None));
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), (await Storage.Logs.ReadAsync(job, 0, 100, None)).Select(l => l.Seq));
+    }
+
+    [Fact]
     public async Task Logs_SameSeqTwice_IsRefused()
     {
         var job = Guid.NewGuid().ToString();
@@ -563,6 +611,85 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.True(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
         Assert.False(await Storage.Notifications.DeleteWebhookAsync("w-1", None));
         Assert.Null(await Storage.Notifications.GetWebhookAsync("w-1", None));
+    }
+
+    [Fact]
+    public async Task Audit_RoundTripsEveryField_NewestFirst_FiltersPagesCounts_AndSurvivesRestart()
+    {
+        var rich = new AuditRecord
+        {
+            Id = "a-rich",
+            At = T0.AddTicks(1_234_567),
+            Actor = "admin@example.com",
+            Client = "::ffff:192.0.2.7",
+            Action = AuditAction.JobCreated,
+            Target = "job-⚽",
+            Details = new Dictionary<string, string> { ["command"] = "predict", ["parameters"] = "{\"weeks_ahead\":3}", ["note"] = "Ødegaard \"quoted\"" },
+        };
+        await Storage.Audit.AppendAsync(rich, None);
+        for (var i = 0; i < 6; i++)
+        {
+            await Storage.Audit.AppendAsync(new AuditRecord
+            {
+                Id = "a-" + i.ToString(CultureInfo.InvariantCulture),
+                // Two entries per instant: the later appended lists first.
+                At = T0.AddMinutes(1 + (i / 2)),
+                Actor = i % 3 == 0 ? "anonymous" : "admin@example.com",
+                Client = "127.0.0.1",
+                Action = i % 2 == 0 ? AuditAction.SecretSet : AuditAction.LoginFailed,
+            }, None);
+        }
+
+        var all = await Storage.Audit.ListAsync(new AuditQuery(Limit: 100), None);
+        Assert.Equal(["a-5", "a-4", "a-3", "a-2", "a-1", "a-0", "a-rich"], all.Select(e => e.Id));
+        var read = all[^1];
+        Assert.Equal(rich.At, read.At);
+        Assert.Equal(rich.Actor, read.Actor);
+        Assert.Equal(rich.Client, read.Client);
+        Assert.Equal(AuditAction.JobCreated, read.Action);
+        Assert.Equal("job-⚽", read.Target);
+        Assert.Equal(rich.Details.OrderBy(d => d.Key), read.Details.OrderBy(d => d.Key));
+        Assert.Empty(all[0].Details);
+        Assert.Equal(string.Empty, all[0].Target);
+
+        Assert.Equal(["a-5", "a-3", "a-1"], (await Storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginFailed), None)).Select(e => e.Id));
+        Assert.Equal(["a-3", "a-0"], (await Storage.Audit.ListAsync(new AuditQuery(Actor: "anonymous"), None)).Select(e => e.Id));
+        Assert.Equal(["a-3"], (await Storage.Audit.ListAsync(new AuditQuery(AuditAction.LoginFailed, "anonymous"), None)).Select(e => e.Id));
+        Assert.Equal(["a-3", "a-2"], (await Storage.Audit.ListAsync(new AuditQuery(Skip: 2, Limit: 2), None)).Select(e => e.Id));
+        Assert.Equal(7, await Storage.Audit.CountAsync(new AuditQuery(Skip: 5, Limit: 1), None));
+        Assert.Equal(3, await Storage.Audit.CountAsync(new AuditQuery(AuditAction.SecretSet), None));
+        Assert.Equal(0, await Storage.Audit.CountAsync(new AuditQuery(AuditAction.BackupRestored), None));
+
+        var reopened = await ReopenAsync();
+        await reopened.InitializeAsync(None);
+        Assert.Equal(7, await reopened.Audit.CountAsync(new AuditQuery(), None));
+        Assert.Equal("a-5", (await reopened.Audit.ListAsync(new AuditQuery(Limit: 1), None)).Single().Id);
+    }
+
+    [Fact]
+    public async Task Audit_SameIdTwice_IsRefused()
+    {
+        var entry = new AuditRecord { Id = "a-1", At = T0, Actor = "system", Client = "local", Action = AuditAction.SecretCleared };
+        await Storage.Audit.AppendAsync(entry, None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Storage.Audit.AppendAsync(entry with { Target = "other" }, None));
+
+        Assert.Equal(string.Empty, (await Storage.Audit.ListAsync(new AuditQuery(), None)).Single().Target);
+    }
+
+    [Fact]
+    public async Task Notifications_ADeliveryWrittenAgainWithItsId_ReplacesTheRetryingOne()
+    {
+        var retrying = new DeliveryRecord { Id = "d-1", WebhookId = "w-1", Event = "job_failed", Status = "retrying", Attempts = 1, StatusCode = 500, CreatedAt = T0, NextAttemptAt = T0.AddSeconds(5) };
+        await Storage.Notifications.AddDeliveryAsync(retrying, None);
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Id = "d-2", CreatedAt = T0.AddSeconds(1) }, None);
+        Assert.Equal(T0.AddSeconds(5), (await Storage.Notifications.ListDeliveriesAsync("w-1", 1, 1, None)).Single().NextAttemptAt);
+
+        await Storage.Notifications.AddDeliveryAsync(retrying with { Status = "delivered", Attempts = 2, StatusCode = 200, NextAttemptAt = null, CompletedAt = T0.AddSeconds(6) }, None);
+
+        var all = await Storage.Notifications.ListDeliveriesAsync(null, 0, 10, None);
+        Assert.Equal(["d-2", "d-1"], all.Select(d => d.Id));
+        Assert.Equal(("delivered", 2, (DateTimeOffset?)null), (all[1].Status, all[1].Attempts, all[1].NextAttemptAt));
     }
 
     protected static string Text(long seq) => "line " + seq.ToString(CultureInfo.InvariantCulture);

@@ -21,7 +21,8 @@ public sealed class AirsenalDatabaseTests : IDisposable
             LocalDbPath = _dir.File("local/airsenal.db"),
             DbBackups = backups,
         }),
-        _time);
+        _time,
+        MemoryAuditStore.NewLog(_time));
 
     private static void WriteDb(string path, string marker)
     {

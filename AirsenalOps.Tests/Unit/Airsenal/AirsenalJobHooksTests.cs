@@ -25,7 +25,7 @@ public sealed class AirsenalJobHooksTests : IDisposable
             LocalDbPath = _dir.File("local.db"),
             Home = _dir.File("home"),
         });
-        _database = new AirsenalDatabase(options, _time);
+        _database = new AirsenalDatabase(options, _time, MemoryAuditStore.NewLog(_time));
         _commands = AirsenalCommands.Build(_database, options, _time);
     }
 

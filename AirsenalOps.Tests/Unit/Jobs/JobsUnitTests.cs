@@ -58,6 +58,29 @@ public sealed class LineSplitterTests
 
 public sealed class CommandCatalogueTests
 {
+    [Fact]
+    public void ADestructiveOption_NeedsConfirm_WhichIsNeverPassedToTheCli()
+    {
+        var command = new JobCommand
+        {
+            Name = "x",
+            Description = "x",
+            Executable = "x",
+            Parameters =
+            [
+                new CommandParameter { Name = "clean", Type = ParameterType.Bool, Destructive = true, Help = "Drops everything." },
+                new CommandParameter { Name = CommandCatalogue.ConfirmParameter, Type = ParameterType.Bool, ConsoleOnly = true },
+            ],
+        };
+        var catalogue = new CommandCatalogue([command]);
+
+        var refused = Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["clean"] = true }));
+        Assert.Equal("Parameter 'confirm' must be true with 'clean': Drops everything.", refused.Message);
+        Assert.Throws<JobValidationException>(() => catalogue.Validate("x", new JsonObject { ["clean"] = true, ["confirm"] = false }));
+        Assert.Equal(["--clean"], catalogue.Validate("x", new JsonObject { ["clean"] = true, ["confirm"] = true }).Arguments);
+        Assert.Empty(catalogue.Validate("x", new JsonObject { ["clean"] = false }).Arguments);
+    }
+
     private readonly CommandCatalogue _catalogue = new(PeerCommands.All);
 
     [Fact]

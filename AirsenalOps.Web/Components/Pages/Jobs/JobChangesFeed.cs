@@ -1,5 +1,6 @@
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Metrics;
 
 namespace AirsenalOps.Web.Components.Pages.Jobs;
 
@@ -17,20 +18,23 @@ public sealed class JobChangesFeed : IDisposable
     }
 
     /// <param name="invoke">The component's InvokeAsync, so callbacks run on its renderer.</param>
+    /// <param name="live">Counts the feed as a circuit subscriber in /metrics while it runs (absent in component tests).</param>
     public static JobChangesFeed Start(
         JobService jobs,
         Func<Func<Task>, Task> invoke,
         Func<JobRecord, Task> onChange,
-        Func<Task> onResync)
+        Func<Task> onResync,
+        LiveSubscribers? live = null)
     {
         var feed = new JobChangesFeed();
-        _ = feed.RunAsync(jobs, invoke, onChange, onResync);
+        _ = feed.RunAsync(jobs, invoke, onChange, onResync, live);
         return feed;
     }
 
-    private async Task RunAsync(JobService jobs, Func<Func<Task>, Task> invoke, Func<JobRecord, Task> onChange, Func<Task> onResync)
+    private async Task RunAsync(JobService jobs, Func<Func<Task>, Task> invoke, Func<JobRecord, Task> onChange, Func<Task> onResync, LiveSubscribers? live)
     {
         var token = _stop.Token;
+        using var tracked = live?.Track(LiveSubscribers.Circuit);
         try
         {
             while (!token.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.Text;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Metrics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
@@ -45,6 +46,9 @@ public sealed partial class JobPage : IDisposable
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
 
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
     protected override async Task OnParametersSetAsync()
     {
         StopWatching();
@@ -79,6 +83,8 @@ public sealed partial class JobPage : IDisposable
 
     private async Task WatchAsync(string id, CancellationToken cancellationToken)
     {
+        // Optional so component tests need not register it.
+        using var tracked = Services.GetService<LiveSubscribers>()?.Track(LiveSubscribers.Circuit);
         try
         {
             await foreach (var e in Jobs.WatchAsync(id, _buffer.LastSeq, cancellationToken))

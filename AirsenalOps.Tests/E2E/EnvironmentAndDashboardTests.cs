@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using AirsenalOps.Tests.E2E.Support;
+using Microsoft.Playwright;
+
+namespace AirsenalOps.Tests.E2E;
+
+[Collection(BrowserSuite.Name)]
+public sealed class EnvironmentAndDashboardTests : IDisposable
+{
+    private readonly BrowserFixture _browser;
+    private readonly E2EAirsenal _airsenal = new();
+    private readonly LiveConsole _console;
+
+    public EnvironmentAndDashboardTests(BrowserFixture browser)
+    {
+        _browser = browser;
+        _console = new LiveConsole(new Dictionary<string, string?>
+        {
+            ["AIRSENAL_BIN_DIR"] = _airsenal.BinDir,
+            // Nothing listens there: the dashboard must say FPL is unreachable, not invent a deadline.
+            ["FPL_API_BASE_URL"] = $"http://127.0.0.1:{ClosedPort()}/api/",
+            ["FPL_API_RETRY_DELAY_MS"] = "10",
+            ["FPL_API_TIMEOUT_SECONDS"] = "2",
+        });
+    }
+
+    [Fact]
+    public async Task Environment_ShowsTheChecks_StartsSetupDb_AndTheDashboardShowsItsRun()
+    {
+        await using var context = await _browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(_console, "/environment");
+
+        await Assertions.Expect(page.GetByTestId("check-cli")).ToContainTextAsync("AIrsenal 1.9.0-e2e");
+        await Assertions.Expect(page.GetByTestId("check-database")).ToHaveAttributeAsync("data-state", "failed");
+        await Assertions.Expect(page.GetByTestId("check-secret-FPL_TEAM_ID")).ToContainTextAsync("What to do: Set FPL_TEAM_ID");
+        await Assertions.Expect(page.GetByTestId("no-backups")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "environment");
+
+        await page.GetByTestId("start-setup-db").ClickAsync();
+        await page.WaitForURLAsync("**/jobs/*");
+        await Assertions.Expect(page.GetByTestId("job-title")).ToHaveTextAsync("setup_db");
+
+        await page.GotoInteractiveAsync(_console.Url("/"));
+        await Assertions.Expect(page.Locator("[data-testid=last-run][data-command=setup_db]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("deadline-unreachable")).ToContainTextAsync("FPL is unreachable");
+        await Assertions.Expect(page.GetByTestId("no-optimisation")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "dashboard-overview");
+
+        await page.GotoInteractiveAsync(_console.Url("/settings"));
+        await Assertions.Expect(page.Locator("[data-testid=setting-JWT_SECRET] [data-testid=setting-value]")).ToHaveTextAsync("set");
+        await Assertions.Expect(page.Locator("[data-testid=setting-FPL_API_RETRY_DELAY_MS] [data-testid=setting-value]")).ToHaveTextAsync("10");
+        Assert.DoesNotContain(LiveConsole.JwtSecret, await page.ContentAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "settings-configuration");
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        _console.Dispose();
+        _airsenal.Dispose();
+    }
+}
