@@ -83,7 +83,7 @@ public static class ApiExtensions
             _ => (StatusCodes.Status500InternalServerError, "Internal server error; the console log has the details."),
         };
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new ErrorDetail(Readable(detail)));
+        await context.Response.WriteAsJsonAsync(new ErrorDetail(ApiResults.Readable(detail)));
     }
 
     private static bool IsClientError(Exception exception) =>
@@ -118,13 +118,6 @@ public static class ApiExtensions
         }
 
         return next(context);
-    }
-
-    /// <summary>Control characters from a parser's message (it may quote the hostile input) become spaces.</summary>
-    private static string Readable(string detail)
-    {
-        var text = new string([.. detail.Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
-        return text.Length > 500 ? text[..500] + "…" : text.Length == 0 ? "Bad request" : text;
     }
 
     /// <summary>
