@@ -100,18 +100,20 @@ public sealed class FplClient(HttpClient http, FplBootstrapCache cache, IOptions
 /// bootstrap-static shared across requests. It lives apart from <see cref="FplClient"/> because typed clients
 /// are short-lived (so the factory can rotate their handlers) while the cache must outlive them.
 /// </summary>
-public sealed class FplBootstrapCache : IDisposable
+public sealed class FplBootstrapCache
 {
     private Entry? _entry;
 
+    /// <summary>
+    /// Never disposed: a fetch still running while the host shuts down must be able to release it, and a
+    /// SemaphoreSlim whose wait handle is never asked for holds nothing that needs disposing.
+    /// </summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 
     internal FplBootstrap? Get(DateTimeOffset now, TimeSpan maxAge) =>
         Volatile.Read(ref _entry) is { } entry && now - entry.FetchedAt < maxAge ? entry.Value : null;
 
     internal void Set(FplBootstrap value, DateTimeOffset fetchedAt) => Volatile.Write(ref _entry, new Entry(value, fetchedAt));
-
-    public void Dispose() => Gate.Dispose();
 
     private sealed record Entry(FplBootstrap Value, DateTimeOffset FetchedAt);
 }

@@ -20,6 +20,8 @@ public class ConsoleFactory : WebApplicationFactory<Program>
             // AIrsenal's database copies stay inside the test's folder (the defaults are /data and /tmp).
             ["PERSISTENT_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal", "data.db"),
             ["LOCAL_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal-local.db"),
+            // No internet here: FPL is a closed local port unless a test serves its stub there.
+            ["FPL_API_BASE_URL"] = "http://127.0.0.1:9/api/",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
