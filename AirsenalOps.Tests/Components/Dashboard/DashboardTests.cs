@@ -40,6 +40,22 @@ public sealed class DashboardTests : CoreTestContext
     }
 
     [Fact]
+    public void AirsenalDatabase_NotThere_PointsToSetup_ThenShowsSizeAndLastUpdate()
+    {
+        var missing = Render<Home>();
+        Assert.Equal("not set up", missing.Find("[data-testid=database-status]").TextContent);
+        Assert.Equal("environment", missing.Find("[data-testid=database-card] a").GetAttribute("href"));
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Core.AirsenalDbPath)!);
+        File.WriteAllBytes(Core.AirsenalDbPath, new byte[3 * 1024]);
+        File.SetLastWriteTimeUtc(Core.AirsenalDbPath, DateTime.UtcNow.AddHours(-2));
+
+        var present = Render<Home>();
+        Assert.Equal("3.0 KB", present.Find("[data-testid=database-status]").TextContent);
+        Assert.Matches("^Last updated 2h 0[0-9]m ago", present.Find("[data-testid=database-updated]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task LastRuns_ShowTheNewestJobOfEachCommand_WithStatusWhenDurationAndLink()
     {
         var now = Core.Clock.GetUtcNow();

@@ -22,6 +22,10 @@ public sealed class MainLayoutTests : CoreTestContext
         Assert.NotNull(layout.Find("#page"));
         Assert.Contains("AirsenalOps", layout.Find(".mud-appbar").TextContent, StringComparison.Ordinal);
         Assert.Contains("Dashboard", layout.Find(".mud-drawer").TextContent, StringComparison.Ordinal);
+        Assert.Equal(
+            ["", "predictions", "optimisation", "team", "jobs", "schedules", "notifications", "environment", "audit", "settings", "scalar"],
+            layout.FindAll(".mud-drawer a").Select(a => a.GetAttribute("href")));
+        Assert.Equal("_blank", layout.Find(".mud-drawer a[href=scalar]").GetAttribute("target"));
     }
 
     [Fact]
