@@ -30,6 +30,7 @@ try
     builder.AddMetrics();
     builder.AddApiDocs();
     builder.AddApi();
+    builder.AddHealthApi();
     builder.AddAuth();
     builder.AddRateLimiting();
     builder.AddAudit();
