@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.E2E.Support;
@@ -21,8 +19,8 @@ public sealed class EnvironmentAndDashboardTests : IDisposable
         _console = new LiveConsole(new Dictionary<string, string?>
         {
             ["AIRSENAL_BIN_DIR"] = _airsenal.BinDir,
-            // Nothing listens there: the dashboard must say FPL is unreachable, not invent a deadline.
-            ["FPL_API_BASE_URL"] = $"http://127.0.0.1:{ClosedPort()}/api/",
+            // FPL is a closed port (the test consoles' default): the dashboard must say it is unreachable,
+            // not invent a deadline; quick retries keep that short.
             ["FPL_API_RETRY_DELAY_MS"] = "10",
             ["FPL_API_TIMEOUT_SECONDS"] = "2",
         });
@@ -82,12 +80,6 @@ public sealed class EnvironmentAndDashboardTests : IDisposable
         Assert.Fail($"Clicking twice queued no {command} job.");
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -21,7 +21,7 @@ public class ConsoleFactory : WebApplicationFactory<Program>
             ["PERSISTENT_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal", "data.db"),
             ["LOCAL_DB_PATH"] = System.IO.Path.Combine(_data.Path, "airsenal-local.db"),
             // No internet here: FPL is a closed local port unless a test serves its stub there.
-            ["FPL_API_BASE_URL"] = "http://127.0.0.1:9/api/",
+            ["FPL_API_BASE_URL"] = $"http://127.0.0.1:{Loopback.ClosedPort()}/api/",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

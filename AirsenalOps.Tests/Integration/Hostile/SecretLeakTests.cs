@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -30,7 +29,7 @@ public sealed class SecretLeakTests(ITestOutputHelper output)
     public async Task NothingTheConsoleWrites_ContainsASecretValue()
     {
         using var data = new TempDirectory();
-        var closedPort = ClosedPort();
+        var closedPort = Loopback.ClosedPort();
         var webhookUrl = $"http://127.0.0.1:{closedPort}/hooks/{WebhookToken}?sig={WebhookToken}";
         await using var console = await ConsoleProcess.StartAsync(new Dictionary<string, string?>
         {
@@ -270,10 +269,4 @@ public sealed class SecretLeakTests(ITestOutputHelper output)
         _seen.Add(($"WebSocket of job {jobId}", messages.ToString()));
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
