@@ -22,6 +22,7 @@ try
     builder.AddAirsenal();
     builder.AddJobs();
     builder.AddAirsenalCommands();
+    builder.AddJobsApi();
     builder.AddJobsWebSocket();
     builder.AddReports();
     builder.AddTeam();

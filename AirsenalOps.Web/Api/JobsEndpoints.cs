@@ -70,6 +70,12 @@ public sealed record CommandDto(string Name, string Description, string Executab
 /// <summary>The peer console's /api/jobs routes (same shapes) plus ours: log paging, download, retry, give up, the catalogue.</summary>
 public static class JobsEndpoints
 {
+    public static WebApplicationBuilder AddJobsApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<JobListCache>();
+        return builder;
+    }
+
     public static WebApplication MapJobsApi(this WebApplication app)
     {
         var jobs = app.MapProtectedApi("/jobs");
@@ -103,7 +109,7 @@ public static class JobsEndpoints
         }
     }
 
-    internal static async Task<IResult> ListAsync(JobService service, string? status, string? command, int? skip, int? limit, CancellationToken cancellationToken)
+    internal static async Task<IResult> ListAsync(JobListCache cache, string? status, string? command, int? skip, int? limit, CancellationToken cancellationToken)
     {
         JobStatus? statusFilter = null;
         if (!string.IsNullOrEmpty(status))
@@ -121,8 +127,8 @@ public static class JobsEndpoints
             return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, "skip must be 0 or more and limit between 1 and 500.");
         }
 
-        var list = await service.ListAsync(new JobFilter(statusFilter, string.IsNullOrEmpty(command) ? null : command, skip ?? 0, limit ?? 50), cancellationToken);
-        return TypedResults.Ok(list.Select(JobDto.From).ToList());
+        var filter = new JobFilter(statusFilter, string.IsNullOrEmpty(command) ? null : command, skip ?? 0, limit ?? 50);
+        return new Utf8JsonResult(await cache.GetAsync(filter, cancellationToken));
     }
 
     internal static async Task<IResult> GetAsync(string id, JobService service, CancellationToken cancellationToken)
@@ -221,6 +227,19 @@ public static class JobsEndpoints
         await service.GetAsync(id, cancellationToken) is { } job
             ? TypedResults.Ok(new JobOutputDto(job.Id, job.Command, StorageJson.ToText(job.Status), job.Parameters, job.CompletedAt, job.Output))
             : NotFound();
+
+    /// <summary>A 200 with JSON already serialised (the headers TypedResults.Ok writes, plus its length).</summary>
+    private sealed class Utf8JsonResult(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
+    }
 
     private static IResult NotFound() => ApiResults.Error(StatusCodes.Status404NotFound, "Job not found");
 

@@ -30,7 +30,8 @@ public sealed class MongoStorage : IStorage
         var jobs = _database.GetCollection<BsonDocument>("jobs");
         var logs = _database.GetCollection<BsonDocument>("job_logs");
         var secrets = _database.GetCollection<BsonDocument>("secrets");
-        Jobs = new MongoJobStore(jobs);
+        // Several console instances (and the peer console) may share the database: their writes are not counted here.
+        Jobs = new VersionedJobStore(new MongoJobStore(jobs), seesEveryWrite: false);
         Logs = new MongoJobLogStore(logs);
         Secrets = new MongoSecretStore(secrets);
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));

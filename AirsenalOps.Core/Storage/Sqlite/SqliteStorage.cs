@@ -20,7 +20,8 @@ public sealed class SqliteStorage : IStorage
             // Busy waits are retried by the provider up to this many seconds.
             DefaultTimeout = 30,
         }.ToString();
-        Jobs = new SqliteJobStore(this);
+        // The file belongs to this console alone (one DATA_DIR, one process), so the count sees every write.
+        Jobs = new VersionedJobStore(new SqliteJobStore(this), seesEveryWrite: true);
         Logs = new SqliteJobLogStore(this);
         Secrets = new SqliteSecretStore(this);
         Schedules = new SqliteScheduleStore(this);

@@ -326,6 +326,40 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(0, await Storage.Jobs.CountAsync(new JobFilter(), None));
     }
 
+    /// <summary>GET /api/jobs caches on this version: a write that does not change it would leave the listing stale.</summary>
+    [Fact]
+    public async Task JobWrites_ChangeTheJobStoresVersion_ReadsAndWritesThatChangedNothingDoNot()
+    {
+        var jobs = Assert.IsType<VersionedJobStore>(Storage.Jobs);
+        var version = jobs.Version;
+        void AssertChanged(bool changed)
+        {
+            Assert.Equal(changed, jobs.Version != version);
+            version = jobs.Version;
+        }
+
+        var job = NewJob();
+        await jobs.InsertAsync(job, None);
+        AssertChanged(true);
+
+        await jobs.GetAsync(job.Id, None);
+        await jobs.ListAsync(new JobFilter(), None);
+        await jobs.CountAsync(new JobFilter(), None);
+        Assert.Null(await jobs.ClaimNextAsync(new JobClaim("me", T0, ["other"]), None));
+        Assert.False(await jobs.UpdateAsync(job with { Hint = "lost" }, JobStatus.Running, None));
+        AssertChanged(false);
+
+        Assert.NotNull(await jobs.ClaimNextAsync(new JobClaim("me", T0), None));
+        AssertChanged(true);
+
+        Assert.True(await jobs.UpdateAsync(job with { Status = JobStatus.Completed }, JobStatus.Running, None));
+        AssertChanged(true);
+
+        // A write that failed may still have reached the store: it counts.
+        await Assert.ThrowsAnyAsync<Exception>(() => jobs.InsertAsync(job, None));
+        AssertChanged(true);
+    }
+
     [Fact]
     public async Task Logs_100000Lines_AppendedInBatches_ReadBackInOrder_Paged()
     {
