@@ -358,6 +358,10 @@ public abstract class StorageContractTests : IAsyncLifetime
         // A write that failed may still have reached the store: it counts.
         await Assert.ThrowsAnyAsync<Exception>(() => jobs.InsertAsync(job, None));
         AssertChanged(true);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jobs.ClaimNextAsync(new JobClaim("me", T0), new CancellationToken(canceled: true)));
+        AssertChanged(true);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jobs.UpdateAsync(job, null, new CancellationToken(canceled: true)));
+        AssertChanged(true);
     }
 
     [Fact]
