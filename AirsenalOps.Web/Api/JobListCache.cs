@@ -33,7 +33,7 @@ public sealed class JobListCache(IStorage storage, IOptions<JsonOptions> json, T
     private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
 
     /// <summary>Entries held now (for tests of the bound).</summary>
-    public int Count => _entries.Count;
+    internal int Count => _entries.Count;
 
     /// <summary>The UTF-8 JSON array of <see cref="JobDto"/> for <paramref name="filter"/>, the same bytes as serialising it afresh.</summary>
     public async Task<byte[]> GetAsync(JobFilter filter, CancellationToken cancellationToken)
@@ -79,7 +79,13 @@ public sealed class JobListCache(IStorage storage, IOptions<JsonOptions> json, T
     {
         lock (_storing)
         {
-            if (!_entries.ContainsKey(filter) && _entries.Count >= MaxEntries)
+            // A slower read that began before a newer one must not replace the newer answer.
+            if (_entries.TryGetValue(filter, out var current) && (current.Version, current.Timestamp).CompareTo((entry.Version, entry.Timestamp)) >= 0)
+            {
+                return;
+            }
+
+            if (current is null && _entries.Count >= MaxEntries)
             {
                 // Room for the new filter: the oldest entry goes (stale ones are usually the oldest).
                 var oldest = _entries.MinBy(e => e.Value.Timestamp);

@@ -97,6 +97,28 @@ public sealed class JobListCacheTests : IDisposable
         Assert.Equal(0, cache.Count);
     }
 
+    [Fact]
+    public async Task ReadThatStartedBeforeAWrite_NeitherServesNorReplacesTheNewerAnswer()
+    {
+        var inner = await OpenSqliteAsync();
+        var gated = new GatedJobs(inner.Jobs);
+        var storage = new UncountedStorage(inner, new VersionedJobStore(gated, seesEveryWrite: true));
+        var cache = NewCache(storage);
+        await storage.Jobs.InsertAsync(Job("old", 1), None);
+
+        // The first read has the old list in hand when a job is written, and finishes after the next read.
+        var slow = cache.GetAsync(new JobFilter(), None);
+        await gated.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await storage.Jobs.InsertAsync(Job("new", 2), None);
+        var fresh = await cache.GetAsync(new JobFilter(), None);
+        gated.Release.SetResult();
+        var stale = await slow;
+
+        Assert.DoesNotContain("\"command\":\"new\"", Encoding.UTF8.GetString(stale), StringComparison.Ordinal);
+        Assert.Contains("\"command\":\"new\"", Encoding.UTF8.GetString(fresh), StringComparison.Ordinal);
+        Assert.Same(fresh, await cache.GetAsync(new JobFilter(), None));
+    }
+
     private async Task<SqliteStorage> OpenSqliteAsync()
     {
         var storage = new SqliteStorage(_dir.File("airsenalops.db"));
@@ -116,12 +138,12 @@ public sealed class JobListCacheTests : IDisposable
         CreatedAt = T0.AddMinutes(minute),
     };
 
-    /// <summary>The adapter behind a job store of another kind, as a test double that wraps the store would be.</summary>
-    private sealed class UncountedStorage(IStorage inner) : IStorage
+    /// <summary>The adapter behind another job store: by default one that does not count writes, as a test double that wraps the store would be.</summary>
+    private sealed class UncountedStorage(IStorage inner, IJobStore? jobs = null) : IStorage
     {
         public string Kind => inner.Kind;
 
-        public IJobStore Jobs { get; } = new PassThroughJobs(inner.Jobs);
+        public IJobStore Jobs { get; } = jobs ?? new PassThroughJobs(inner.Jobs);
 
         public IJobLogStore Logs => inner.Logs;
 
@@ -137,19 +159,40 @@ public sealed class JobListCacheTests : IDisposable
 
         public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
-        private sealed class PassThroughJobs(IJobStore jobs) : IJobStore
+        internal class PassThroughJobs(IJobStore jobs) : IJobStore
         {
             public Task InsertAsync(JobRecord job, CancellationToken cancellationToken) => jobs.InsertAsync(job, cancellationToken);
 
             public Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) => jobs.GetAsync(id, cancellationToken);
 
-            public Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken) => jobs.ListAsync(filter, cancellationToken);
+            public virtual Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken) => jobs.ListAsync(filter, cancellationToken);
 
             public Task<long> CountAsync(JobFilter filter, CancellationToken cancellationToken) => jobs.CountAsync(filter, cancellationToken);
 
             public Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken) => jobs.ClaimNextAsync(claim, cancellationToken);
 
             public Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken) => jobs.UpdateAsync(job, expectedStatus, cancellationToken);
+        }
+    }
+    /// <summary>The first listing reads the store, then waits for <see cref="Release"/> before it returns.</summary>
+    private sealed class GatedJobs(IJobStore jobs) : UncountedStorage.PassThroughJobs(jobs)
+    {
+        private int _calls;
+
+        public TaskCompletionSource Reading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<IReadOnlyList<JobRecord>> ListAsync(JobFilter filter, CancellationToken cancellationToken)
+        {
+            var list = await base.ListAsync(filter, cancellationToken);
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Reading.SetResult();
+                await Release.Task;
+            }
+
+            return list;
         }
     }
 }
