@@ -14,6 +14,13 @@ internal static class PipelineBench
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>Bytes per printed line, newline included: the million lines are about 60 MB.</summary>
+    public const int LineBytes = 60;
+
+    private const int WarmUpJobs = 3;
+
+    private const int Pairs = 3;
+
     public static async Task<IReadOnlyList<ResultRow>> RunSqliteAsync(int lines, string dataDir)
     {
         await using var console = new InProcessConsole(dataDir);
@@ -40,38 +47,58 @@ internal static class PipelineBench
 
     private static async Task<IReadOnlyList<ResultRow>> MeasureAsync(InProcessConsole console, string part, int lines, bool judge)
     {
-        // Warm-up: JIT, the store's first writes, the first process start.
-        await console.RunToEndAsync("bench_lines", new JsonObject { ["count"] = 1000 }, JobTimeout);
+        // Warm-up: a console runs many jobs, and the bench measures it in that steady state. One short job
+        // is not enough: the JIT recompiles the hot path in tiers for several jobs, on the core the script needs.
+        for (var i = 0; i < WarmUpJobs; i++)
+        {
+            await console.RunToEndAsync("bench_lines", new JsonObject { ["count"] = Math.Min(200_000, Math.Max(1000, lines / 2)) }, JobTimeout);
+        }
 
-        // The baseline's best of two: on a shared machine noise only ever slows a run down.
-        var raw = await RawPipeAsync(lines);
-        raw = TimeSpan.FromTicks(Math.Min(raw.Ticks, (await RawPipeAsync(lines)).Ticks));
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        // Pairs of runs, the raw pipe then the job, so both sides of each ratio meet the same machine;
+        // the pair with the median ratio is reported (a shared machine's noise comes and goes within seconds).
+        var pairs = new List<(TimeSpan Raw, JobRun Job)>();
+        for (var i = 0; i < Pairs; i++)
+        {
+            pairs.Add((await RawPipeAsync(lines), await RunJobAsync(console, lines)));
+        }
 
-        var rssBefore = Machine.Rss();
-        using var sampler = new RssSampler();
-        var clock = Stopwatch.StartNew();
-        var job = await console.RunToEndAsync("bench_lines", new JsonObject { ["count"] = lines }, JobTimeout);
-        var engine = clock.Elapsed;
-        var growth = sampler.Stop() - rssBefore;
-        var stored = await console.CountStdoutLinesAsync(job.Id);
-        var ratio = engine / raw;
-
-        var status = job.IsFinished ? StorageJson.ToText(job.Status) : $"not finished after {JobTimeout.TotalMinutes:0} min";
+        var ratios = pairs.Select(pair => pair.Job.Time / pair.Raw).Order().ToList();
+        var (raw, median) = pairs.First(pair => pair.Job.Time / pair.Raw == ratios[Pairs / 2]);
+        var growth = pairs.Max(pair => pair.Job.RssGrowth);
+        var allStored = pairs.All(pair => pair.Job.Stored == lines && pair.Job.Job.Status == JobStatus.Completed);
+        var status = pairs.All(pair => pair.Job.Job.IsFinished) ? StorageJson.ToText(median.Job.Status) : $"not finished after {JobTimeout.TotalMinutes:0} min";
         var rows = new List<ResultRow>
         {
-            ResultRow.Info(part, $"{lines:N0} lines, raw pipe to /dev/null", Seconds(raw)),
-            ResultRow.Info(part, $"{lines:N0} lines through a job", $"{Seconds(engine)} ({status}, {lines / engine.TotalSeconds:N0} lines/s)"),
+            ResultRow.Info(part, $"{lines:N0} lines of {LineBytes} B, raw pipe to /dev/null", Seconds(raw)),
+            ResultRow.Info(part, $"{lines:N0} lines through a job", $"{Seconds(median.Time)} ({status}, {lines / median.Time.TotalSeconds:N0} lines/s)"),
         };
-        rows.Add(Row("ratio job / raw pipe", string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}"), "≤ 1.5", ratio <= 1.5));
+        rows.Add(Row(
+            $"ratio job / raw pipe (median of {Pairs} pairs)",
+            string.Create(CultureInfo.InvariantCulture, $"{ratios[Pairs / 2]:0.00} ({ratios[0]:0.00}–{ratios[^1]:0.00})"),
+            "≤ 1.5",
+            ratios[Pairs / 2] <= 1.5));
         rows.Add(Row("peak RSS growth", Machine.Megabytes(growth), "≤ 100 MB", growth <= 100L * 1048576));
-        rows.Add(Row("lines stored / printed", $"{stored:N0} / {lines:N0}", "equal", stored == lines && job.Status == JobStatus.Completed));
+        rows.Add(Row("lines stored / printed", $"{pairs.Min(pair => pair.Job.Stored):N0} / {lines:N0}", "equal", allStored));
         return rows;
 
         ResultRow Row(string metric, string measured, string target, bool ok) =>
             judge ? ResultRow.Judged(part, metric, measured, target, ok) : ResultRow.NotJudged(part, metric, measured, target);
     }
+
+    private static async Task<JobRun> RunJobAsync(InProcessConsole console, int lines)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var rssBefore = Machine.Rss();
+        using var sampler = new RssSampler();
+        var clock = Stopwatch.StartNew();
+        var job = await console.RunToEndAsync("bench_lines", new JsonObject { ["count"] = lines }, JobTimeout);
+        var time = clock.Elapsed;
+        var growth = sampler.Stop() - rssBefore;
+        return new JobRun(job, time, growth, await console.CountStdoutLinesAsync(job.Id));
+    }
+
+    private sealed record JobRun(JobRecord Job, TimeSpan Time, long RssGrowth, long Stored);
 
     private static async Task<TimeSpan> RawPipeAsync(int lines)
     {

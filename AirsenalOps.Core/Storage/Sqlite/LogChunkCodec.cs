@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text;
 
 namespace AirsenalOps.Core.Storage.Sqlite;
@@ -7,12 +8,17 @@ namespace AirsenalOps.Core.Storage.Sqlite;
 /// The binary form of a run of log lines stored as one SQLite row. Per line: the sequence number as a
 /// delta from the previous one, the time as a (zigzag) delta of UTC ticks, the stream, and the UTF-8 text
 /// with its length. A row per line cost SQLite and the provider several microseconds each; a row per
-/// chunk makes storing a line about as cheap as copying its bytes.
+/// chunk makes storing a line about as cheap as copying its bytes. A stored chunk is deflated
+/// (<see cref="Pack"/>): log text shrinks 4–8 times, and writing it through SQLite's WAL and checkpoint
+/// costs more than compressing it.
 /// </summary>
 internal static class LogChunkCodec
 {
-    /// <summary>First byte of every chunk, so the layout can change without guessing.</summary>
+    /// <summary>First byte of a chunk as <see cref="Encode"/> writes it, so the layout can change without guessing.</summary>
     public const byte Version = 1;
+
+    /// <summary>First byte of a packed chunk: the rest is a version 1 chunk's body, deflated.</summary>
+    public const byte Deflated = 2;
 
     /// <summary>Lines per chunk at most: a page read decodes at most this many lines it does not return.</summary>
     public const int MaxLines = 2048;
@@ -52,15 +58,44 @@ internal static class LogChunkCodec
         return count;
     }
 
-    /// <summary>Adds the chunk's lines above <paramref name="afterSeq"/> to <paramref name="into"/>, until it holds <paramref name="max"/>.</summary>
-    public static void Decode(ReadOnlySpan<byte> chunk, long afterSeq, List<LogLine> into, int max)
+    /// <summary>The chunk as stored: deflated, unless that does not make it smaller (already random text).</summary>
+    public static byte[] Pack(ReadOnlySpan<byte> chunk)
     {
-        if (chunk.IsEmpty || chunk[0] != Version)
+        using var packed = new MemoryStream(chunk.Length / 4);
+        packed.WriteByte(Deflated);
+        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
         {
-            throw new InvalidDataException($"Unknown log chunk format {(chunk.IsEmpty ? "(empty)" : chunk[0].ToString(System.Globalization.CultureInfo.InvariantCulture))}.");
+            deflate.Write(chunk[1..]);
         }
 
-        var data = chunk[1..];
+        return packed.Length < chunk.Length ? packed.ToArray() : chunk.ToArray();
+    }
+
+    /// <summary>Adds the chunk's lines above <paramref name="afterSeq"/> to <paramref name="into"/>, until it holds <paramref name="max"/>.</summary>
+    public static void Decode(byte[] chunk, long afterSeq, List<LogLine> into, int max)
+    {
+        if (chunk.Length > 0 && chunk[0] == Deflated)
+        {
+            using var inflated = new MemoryStream(TargetBytes * 2);
+            using (var deflate = new DeflateStream(new MemoryStream(chunk, 1, chunk.Length - 1), CompressionMode.Decompress))
+            {
+                deflate.CopyTo(inflated);
+            }
+
+            DecodeBody(inflated.GetBuffer().AsSpan(0, (int)inflated.Length), afterSeq, into, max);
+            return;
+        }
+
+        if (chunk.Length == 0 || chunk[0] != Version)
+        {
+            throw new InvalidDataException($"Unknown log chunk format {(chunk.Length == 0 ? "(empty)" : chunk[0].ToString(System.Globalization.CultureInfo.InvariantCulture))}.");
+        }
+
+        DecodeBody(chunk.AsSpan(1), afterSeq, into, max);
+    }
+
+    private static void DecodeBody(ReadOnlySpan<byte> data, long afterSeq, List<LogLine> into, int max)
+    {
         long seq = 0;
         long ticks = 0;
         while (!data.IsEmpty && into.Count < max)

@@ -74,7 +74,7 @@ internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
             offset += taken;
             lastSeq.Value = lines[offset - 1].Seq;
             count.Value = taken;
-            blob.Value = buffer.WrittenSpan.ToArray();
+            blob.Value = LogChunkCodec.Pack(buffer.WrittenSpan);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

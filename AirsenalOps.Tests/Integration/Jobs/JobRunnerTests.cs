@@ -86,6 +86,12 @@ public sealed class JobRunnerTests : IDisposable
         var probeText = (await _factory.AllLinesAsync(probe.Id)).Select(l => l.Text).ToList();
         Assert.Contains("AIRSENALOPS_TEST_LEAK=<unset>", probeText);
 
+        // A Python environment manager's variables do reach the job: the shim must pick AIrsenal's interpreter.
+        Environment.SetEnvironmentVariable("CONDA_DEFAULT_ENV", "airsenal-test");
+        var conda = await _factory.Jobs.CreateAsync("env", new JsonObject { ["var"] = "CONDA_DEFAULT_ENV" }, CancellationToken.None);
+        await _factory.WaitForFinishAsync(conda.Id);
+        Assert.Contains("CONDA_DEFAULT_ENV=airsenal-test", (await _factory.AllLinesAsync(conda.Id)).Select(l => l.Text));
+
         var marker = await _factory.Jobs.CreateAsync("env", new JsonObject { ["var"] = "AIRSENALOPS_JOB_ID" }, CancellationToken.None);
         await _factory.WaitForFinishAsync(marker.Id);
         Assert.Contains($"AIRSENALOPS_JOB_ID={marker.Id}", (await _factory.AllLinesAsync(marker.Id)).Select(l => l.Text));

@@ -37,8 +37,8 @@ public sealed class JobLogWriterTests
         using var subscription = _notifier.Subscribe("job-1");
         var writer = Create();
 
-        // Ten pipe reads of 500 lines: well inside the writer's buffers, so none of this waits for the store.
-        for (var read = 0; read < 10; read++)
+        // Four pipe reads of 500 lines: inside the writer's store queue, so none of this waits for the store.
+        for (var read = 0; read < 4; read++)
         {
             var pieces = Enumerable.Range((read * 500) + 1, 500).Select(i => new OutputPiece(false, $"line {i} {Secret}")).ToArray();
             await writer.WriteAsync(LogSource.Stdout, pieces, CancellationToken.None);
@@ -46,7 +46,7 @@ public sealed class JobLogWriterTests
 
         var pushed = new List<LogLine>();
         using var timeout = new CancellationTokenSource(Patience);
-        while (pushed.Count < 5_000)
+        while (pushed.Count < 2_000)
         {
             var e = await subscription.Events.ReadAsync(timeout.Token);
             pushed.AddRange(((JobLinesEvent)e).Lines);
@@ -56,11 +56,11 @@ public sealed class JobLogWriterTests
         _store.Gate.SetResult();
         await writer.CompleteAsync();
 
-        var expected = Enumerable.Range(1, 5_000).Select(i => $"line {i} ***").ToList();
+        var expected = Enumerable.Range(1, 2_000).Select(i => $"line {i} ***").ToList();
         Assert.Equal(expected, pushed.Select(l => l.Text));
         Assert.Equal(expected, _store.Lines.Select(l => l.Text));
-        Assert.Equal(Enumerable.Range(1, 5_000).Select(i => (long)i), _store.Lines.Select(l => l.Seq));
-        Assert.Equal(5_000, writer.LastSeq);
+        Assert.Equal(Enumerable.Range(1, 2_000).Select(i => (long)i), _store.Lines.Select(l => l.Seq));
+        Assert.Equal(2_000, writer.LastSeq);
     }
 
     [Fact]
@@ -96,6 +96,64 @@ public sealed class JobLogWriterTests
         Assert.Equal("100% ***", Assert.Single(lines.Lines).Text);
         var stored = Assert.Single(_store.Lines);
         Assert.Equal(new LogLine(1, stored.Time, LogSource.Stderr, "100% ***"), stored);
+    }
+
+    [Fact]
+    public async Task TwoReadersAtOnce_GetOneGaplessNumbering_AndEachStreamKeepsItsOrder()
+    {
+        var writer = Create();
+
+        async Task PumpAsync(LogSource source)
+        {
+            for (var read = 0; read < 50; read++)
+            {
+                var pieces = Enumerable.Range((read * 100) + 1, 100).Select(i => new OutputPiece(false, $"{source} {i}")).ToArray();
+                await writer.WriteAsync(source, pieces, CancellationToken.None);
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => PumpAsync(LogSource.Stdout)), Task.Run(() => PumpAsync(LogSource.Stderr)));
+        await writer.CompleteAsync();
+
+        var lines = _store.Lines;
+        Assert.Equal(Enumerable.Range(1, 10_000).Select(i => (long)i), lines.Select(l => l.Seq));
+        foreach (var source in new[] { LogSource.Stdout, LogSource.Stderr })
+        {
+            Assert.Equal(Enumerable.Range(1, 5_000).Select(i => $"{source} {i}"), lines.Where(l => l.Source == source).Select(l => l.Text));
+        }
+    }
+
+    [Fact]
+    public async Task AFailingHook_FailsTheLog_AndEveryLaterWriteSaysWhy()
+    {
+        var writer = new JobLogWriter("job-1", 0, _store, _notifier, SecretMasker.Empty, TimeProvider.System, text =>
+        {
+            if (text == "boom")
+            {
+                throw new InvalidOperationException("parser broke");
+            }
+        });
+
+        await writer.WriteAsync(LogSource.Stdout, "fine", CancellationToken.None);
+        var first = await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => writer.WriteAsync(LogSource.Stdout, "boom", CancellationToken.None).AsTask());
+        var later = await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => writer.WriteAsync(LogSource.Stdout, "after", CancellationToken.None).AsTask());
+
+        Assert.Equal("parser broke", first.InnerException?.Message);
+        Assert.Equal("parser broke", later.InnerException?.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(writer.CompleteAsync);
+    }
+
+    [Fact]
+    public async Task AWriteAfterComplete_IsRefused_AndNumbersNothing()
+    {
+        var writer = Create();
+        await writer.WriteAsync(LogSource.Stdout, "last", CancellationToken.None);
+        await writer.CompleteAsync();
+
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => writer.WriteAsync(LogSource.System, "late", CancellationToken.None).AsTask());
+
+        Assert.Equal([1L], _store.Lines.Select(l => l.Seq));
+        Assert.Equal(1, writer.LastSeq);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

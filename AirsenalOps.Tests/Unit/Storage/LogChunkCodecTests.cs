@@ -22,7 +22,7 @@ public sealed class LogChunkCodecTests
 
         Assert.Equal(4, LogChunkCodec.Encode(lines, 0, buffer));
         var decoded = new List<LogLine>();
-        LogChunkCodec.Decode(buffer.WrittenSpan, 0, decoded, int.MaxValue);
+        LogChunkCodec.Decode(buffer.WrittenSpan.ToArray(), 0, decoded, int.MaxValue);
 
         Assert.Equal(lines, decoded);
     }
@@ -48,9 +48,43 @@ public sealed class LogChunkCodecTests
         LogChunkCodec.Encode(lines, 0, buffer);
 
         var decoded = new List<LogLine> { lines[0] };
-        LogChunkCodec.Decode(buffer.WrittenSpan, 4, decoded, 4);
+        LogChunkCodec.Decode(buffer.WrittenSpan.ToArray(), 4, decoded, 4);
 
         Assert.Equal([1L, 5, 6, 7], decoded.Select(l => l.Seq));
+    }
+
+    [Fact]
+    public void Pack_DeflatesLogText_AndTheStoredFormDecodesToTheSameLines()
+    {
+        var lines = Enumerable.Range(1, 1000)
+            .Select(i => new LogLine(i, T0.AddMilliseconds(i), LogSource.Stdout, $"line {i}: player {i * 7919 % 700} expects {i % 97 / 10.0:0.0} points"))
+            .ToList();
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.Equal(1000, LogChunkCodec.Encode(lines, 0, buffer));
+
+        var packed = LogChunkCodec.Pack(buffer.WrittenSpan);
+
+        Assert.Equal(LogChunkCodec.Deflated, packed[0]);
+        Assert.True(packed.Length * 3 < buffer.WrittenCount, $"{packed.Length} bytes packed from {buffer.WrittenCount}");
+        var decoded = new List<LogLine>();
+        LogChunkCodec.Decode(packed, 990, decoded, int.MaxValue);
+        Assert.Equal(lines.Skip(990), decoded);
+    }
+
+    [Fact]
+    public void Pack_KeepsAChunkThatDoesNotShrink_AsItWas()
+    {
+        // A job printing a line now and then stores each line as a chunk of its own: too small to deflate.
+        LogLine[] lines = [new(1, T0, LogSource.Stderr, "Gameweek 12")];
+        var buffer = new ArrayBufferWriter<byte>();
+        LogChunkCodec.Encode(lines, 0, buffer);
+
+        var packed = LogChunkCodec.Pack(buffer.WrittenSpan);
+
+        Assert.Equal(buffer.WrittenSpan.ToArray(), packed);
+        var decoded = new List<LogLine>();
+        LogChunkCodec.Decode(packed, 0, decoded, int.MaxValue);
+        Assert.Equal(lines, decoded);
     }
 
     [Fact]
