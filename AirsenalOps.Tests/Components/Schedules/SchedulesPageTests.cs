@@ -20,6 +20,22 @@ public sealed class SchedulesPageTests : SchedulingTestContext
     }
 
     [Fact]
+    public async Task TheOpenPage_FollowsWhatTheSchedulerRecords_WithoutAClick()
+    {
+        var schedule = await AddCronScheduleAsync("Morning update", "30 5 * * *");
+        var page = Render<SchedulesPage>();
+        page.WaitForAssertion(() => Assert.Contains("never", page.Find("[data-testid=schedule-row-last]").TextContent, StringComparison.Ordinal), Patience);
+
+        // The scheduler ran it and recorded the outcome; nobody touched this page.
+        await Storage.Schedules.UpsertAsync(schedule with
+        {
+            History = [new ScheduleRun { DueAt = Now, StartedAt = Now, FinishedAt = Now, Outcome = "completed" }],
+        }, None);
+
+        page.WaitForAssertion(() => Assert.Contains("completed", page.Find("[data-testid=schedule-row-last]").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
     public void StoreDown_ShowsTheError_InsteadOfAList()
     {
         Storage.Fail = true;

@@ -79,6 +79,8 @@ public abstract class SchedulingTestContext : ConsoleTestContext, IAsyncLifetime
         services.AddSingleton(Dispatcher);
         services.AddSingleton(catalogue);
         services.AddSingleton(TimeProvider.System);
+        // The schedules page re-reads at the scheduler's pace: a second here, so a test sees it follow.
+        services.AddSingleton(Options.Create(new ScheduleOptions { TickSeconds = 1 }));
         Services.AddFallbackServiceProvider(services.BuildServiceProvider());
     }
 
