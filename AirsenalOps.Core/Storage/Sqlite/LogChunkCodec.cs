@@ -58,7 +58,7 @@ internal static class LogChunkCodec
         return count;
     }
 
-    /// <summary>The chunk as stored: deflated, unless that does not make it smaller (already random text).</summary>
+    /// <summary>The chunk as stored: deflated, unless that does not make it smaller (a lone short line, text that does not compress).</summary>
     public static byte[] Pack(ReadOnlySpan<byte> chunk)
     {
         using var packed = new MemoryStream(chunk.Length / 4);
@@ -76,7 +76,9 @@ internal static class LogChunkCodec
     {
         if (chunk.Length > 0 && chunk[0] == Deflated)
         {
-            using var inflated = new MemoryStream(TargetBytes * 2);
+            // Sized for the usual chunk (text deflates 4–8 times) and below the large-object heap: a page read
+            // decodes a chunk per 2,048 lines, and a large buffer each time would cost full collections.
+            using var inflated = new MemoryStream(Math.Min(chunk.Length * 8, TargetBytes + 4096));
             using (var deflate = new DeflateStream(new MemoryStream(chunk, 1, chunk.Length - 1), CompressionMode.Decompress))
             {
                 deflate.CopyTo(inflated);
