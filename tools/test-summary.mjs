@@ -1,5 +1,7 @@
-// Reads the TRX and Cobertura files of one test run and prints what CI reads:
-// line coverage of Core and Web, then a last plain line "N passed, N failed[, N skipped]".
+// Reads the TRX and Cobertura files of one test run and prints what CI reads: the failed tests
+// with the first lines of their messages (CI shows only the end of a run's output, where the
+// console logger's failure report has long scrolled away), line coverage of Core and Web, then
+// a last plain line "N passed, N failed[, N skipped]".
 // Exit code: 1 when a test failed, none ran, or coverage is under the floor.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +18,21 @@ function walk(dir) {
 
 const files = walk(resultsDir);
 let passed = 0, failed = 0, skipped = 0;
+const failures = [];
+const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+  .replace(/&apos;/g, "'").replace(/&#xD;/g, '').replace(/&#xA;/g, '\n').replace(/&amp;/g, '&');
 for (const trx of files.filter((f) => f.endsWith('.trx'))) {
   const text = readFileSync(trx, 'utf8');
+  // A passed result is self-closing; a failed one has a body with its message and stack trace.
+  for (const result of text.matchAll(/<UnitTestResult\b([^>]*?)(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
+    if (!/\boutcome="Failed"/.test(result[1])) continue;
+    result[2] ??= '';
+    const name = unescape(/\btestName="([^"]*)"/.exec(result[1])?.[1] ?? '?');
+    const message = unescape(/<Message>([\s\S]*?)<\/Message>/.exec(result[2])?.[1] ?? '');
+    const frame = unescape(/<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(result[2])?.[1] ?? '')
+      .split('\n').find((line) => line.includes('AirsenalOps.Tests')) ?? '';
+    failures.push({ name, message, frame: frame.trim() });
+  }
   const counters = /<Counters\b([^>]*)\/>/.exec(text);
   if (!counters) continue;
   const attr = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(counters[1])?.[1] ?? 0);
@@ -43,6 +58,14 @@ for (const report of files.filter((f) => f.endsWith('coverage.cobertura.xml'))) 
     perPackage.set(pkg[1], lines);
   }
 }
+
+const shown = 20;
+for (const { name, message, frame } of failures.slice(0, shown)) {
+  console.log(`FAILED ${name}`);
+  for (const line of message.split('\n').slice(0, 12)) console.log(`  ${line.slice(0, 300)}`);
+  if (frame) console.log(`  ${frame.slice(0, 300)}`);
+}
+if (failures.length > shown) console.log(`... and ${failures.length - shown} more failed tests`);
 
 let ok = true;
 let totalCovered = 0, totalValid = 0;
