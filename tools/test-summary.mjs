@@ -29,9 +29,10 @@ for (const trx of files.filter((f) => f.endsWith('.trx'))) {
     result[2] ??= '';
     const name = unescape(/\btestName="([^"]*)"/.exec(result[1])?.[1] ?? '?');
     const message = unescape(/<Message>([\s\S]*?)<\/Message>/.exec(result[2])?.[1] ?? '');
-    const frame = unescape(/<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(result[2])?.[1] ?? '')
-      .split('\n').find((line) => line.includes('AirsenalOps.Tests')) ?? '';
-    failures.push({ name, message, frame: frame.trim() });
+    // The project's own frames say where: the helper that threw and the test that called it.
+    const frames = unescape(/<StackTrace>([\s\S]*?)<\/StackTrace>/.exec(result[2])?.[1] ?? '')
+      .split('\n').filter((line) => line.includes('AirsenalOps.')).slice(0, 4).map((line) => line.trim());
+    failures.push({ name, message, frames });
   }
   const counters = /<Counters\b([^>]*)\/>/.exec(text);
   if (!counters) continue;
@@ -60,10 +61,9 @@ for (const report of files.filter((f) => f.endsWith('coverage.cobertura.xml'))) 
 }
 
 const shown = 20;
-for (const { name, message, frame } of failures.slice(0, shown)) {
+for (const { name, message, frames } of failures.slice(0, shown)) {
   console.log(`FAILED ${name}`);
-  for (const line of message.split('\n').slice(0, 12)) console.log(`  ${line.slice(0, 300)}`);
-  if (frame) console.log(`  ${frame.slice(0, 300)}`);
+  for (const line of [...message.split('\n').slice(0, 12), ...frames]) console.log(`  ${line.slice(0, 300)}`);
 }
 if (failures.length > shown) console.log(`... and ${failures.length - shown} more failed tests`);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
@@ -84,7 +83,7 @@ internal sealed class InProcessConsole(string dataDir, string? mongoUrl = null) 
         {
             services.AddSingleton<JobSocketTokenCheck>((token, _) => Task.FromResult(token == SocketToken));
             var count = new CommandParameter { Name = "count", Type = ParameterType.Int, Min = 1, Max = 100_000_000 };
-            services.AddJobCommand(new JobCommand { Name = "bench_lines", Description = "bench", Executable = "fake_job", FixedArguments = ["lines", "--width", PipelineBench.LineBytes.ToString(CultureInfo.InvariantCulture)], Parameters = [count] });
+            services.AddJobCommand(new JobCommand { Name = "bench_lines", Description = "bench", Executable = "fake_job", FixedArguments = PipelineBench.ScriptArguments, Parameters = [count] });
             services.AddJobCommand(new JobCommand
             {
                 Name = "bench_paced",

@@ -17,6 +17,9 @@ internal static class PipelineBench
     /// <summary>Bytes per printed line, newline included: the issue's million lines are about 60 MB.</summary>
     public const int LineBytes = 60;
 
+    /// <summary>The script's arguments before <c>--count</c>, for the job and the raw pipe alike: both print the same bytes.</summary>
+    public static IReadOnlyList<string> ScriptArguments { get; } = ["lines", "--width", LineBytes.ToString(CultureInfo.InvariantCulture)];
+
     private const int WarmUpJobs = 3;
 
     private const int Pairs = 3;
@@ -104,7 +107,7 @@ internal static class PipelineBench
     {
         var start = new ProcessStartInfo("sh");
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"'{Path.Combine(InProcessConsole.Scripts, "fake_job")}' lines --count {lines} | cat > /dev/null");
+        start.ArgumentList.Add($"'{Path.Combine(InProcessConsole.Scripts, "fake_job")}' {string.Join(' ', ScriptArguments)} --count {lines} | cat > /dev/null");
         start.Environment["PYTHONUNBUFFERED"] = "1";
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

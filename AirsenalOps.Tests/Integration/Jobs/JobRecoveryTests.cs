@@ -19,8 +19,9 @@ public sealed class JobRecoveryTests : IDisposable
     public async Task JobLeftRunningByADeadConsole_IsRetriedOrFailed_AndItsProcessTreeKilled(int maxRetries, JobStatus expected)
     {
         var id = Guid.NewGuid().ToString();
-        var leader = StartOrphanTree(id);
-        await JobControlTests.WaitUntilAsync(() => ProcessGroup.FindByMarker(id).Count >= 3);
+        var output = Path.Combine(_data.Path, "orphan-tree.log");
+        var leader = StartOrphanTree(id, output);
+        await JobControlTests.WaitUntilAsync(() => File.Exists(output) && File.ReadAllText(output).Contains("worker generation 2", StringComparison.Ordinal));
         await SeedAsync(new JobRecord
         {
             Id = id,
@@ -99,12 +100,18 @@ public sealed class JobRecoveryTests : IDisposable
         await storage.Jobs.InsertAsync(job, CancellationToken.None);
     }
 
-    /// <summary>A job tree as a killed console leaves it: its own session, the job's marker, no parent watching.</summary>
-    private static int StartOrphanTree(string jobId)
+    /// <summary>
+    /// A job tree as a killed console leaves it: its own session, the job's marker, no parent watching.
+    /// Its output goes to a file: a pipe nobody reads would kill the tree with SIGPIPE at its first print.
+    /// </summary>
+    private static int StartOrphanTree(string jobId, string outputFile)
     {
-        var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // sh and setsid exec in turn (neither is a group leader), so the pid is the tree's leader.
+        var start = new ProcessStartInfo("sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec setsid \"$0\" tree > \"$1\" 2>&1 < /dev/null");
         start.ArgumentList.Add(Path.Combine(FakeAirsenal.Directory, "fake_job"));
-        start.ArgumentList.Add("tree");
+        start.ArgumentList.Add(outputFile);
         start.Environment[ProcessGroup.MarkerVariable] = jobId;
         using var process = Process.Start(start)!;
         return process.Id;

@@ -159,6 +159,8 @@ public static partial class TestCommands
 
     public static JobCommand Chatty { get; } = Fake("chatty", []) with { MaxRunTime = TimeSpan.FromSeconds(3) };
 
+    public static JobCommand Endless { get; } = Fake("chatty", []) with { Name = "endless" };
+
     public static JobCommand Fail { get; } = Fake("fail", []);
 
     public static JobCommand Ok { get; } = Fake("ok", []);
@@ -171,7 +173,7 @@ public static partial class TestCommands
 
     public static JobCommand Hooked { get; } = Fake("progress", [Count]) with { Name = "hooked", Hooks = new ProgressHooks() };
 
-    public static IReadOnlyList<JobCommand> All { get; } = [Lines, Progress, Tree, Hang, Chatty, Fail, Ok, Stdin, StdinAnswered, Env, Hooked];
+    public static IReadOnlyList<JobCommand> All { get; } = [Lines, Progress, Tree, Hang, Chatty, Endless, Fail, Ok, Stdin, StdinAnswered, Env, Hooked];
 
     private static JobCommand Fake(string mode, IReadOnlyList<CommandParameter> parameters) => new()
     {
