@@ -65,11 +65,16 @@ public static class LoggingExtensions
     }
 
     /// <summary>
-    /// Errors as errors; a successful health check only at debug: Docker and load balancers poll it every few
-    /// seconds, and a line per poll both buries the lines that matter and costs the endpoint a third of its rate.
+    /// Errors as errors; a successful read of the API (GET or HEAD under <c>/api</c>) only at debug: Docker polls
+    /// the health check and dashboards and scripts poll the job list every few seconds, and a line per poll both
+    /// buries the lines that matter and costs a polled endpoint a sixth to a third of its rate. Changes (POST,
+    /// PUT, DELETE), refusals, failures and page loads stay at information.
     /// </summary>
     internal static LogEventLevel RequestLevel(HttpContext http, double elapsedMs, Exception? exception) =>
         exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
-        : http.Response.StatusCode < StatusCodes.Status400BadRequest && http.Request.Path.StartsWithSegments(ApiExtensions.Prefix + "/health") ? LogEventLevel.Debug
+        : http.Response.StatusCode < StatusCodes.Status400BadRequest && IsApiRead(http.Request) ? LogEventLevel.Debug
         : LogEventLevel.Information;
+
+    private static bool IsApiRead(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments(ApiExtensions.Prefix);
 }
