@@ -22,7 +22,7 @@ internal static class PipelineBench
 
     private const int WarmUpJobs = 3;
 
-    private const int Pairs = 3;
+    private const int Pairs = 5;
 
     public static async Task<IReadOnlyList<ResultRow>> RunSqliteAsync(int lines, string dataDir)
     {
