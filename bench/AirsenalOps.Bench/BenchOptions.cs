@@ -19,7 +19,7 @@ internal sealed record BenchOptions
     public int ApiConnections { get; init; } = 16;
 
     /// <summary>Rounds of bare/health/jobs, interleaved; each endpoint's best round counts (noise only ever slows).</summary>
-    public int ApiRounds { get; init; } = 2;
+    public int ApiRounds { get; init; } = 3;
     public int StartupRuns { get; init; } = 3;
 
     /// <summary>Also measures the bearer check alone and a one-job list, to see where /api/jobs spends its time.</summary>
@@ -39,7 +39,7 @@ internal sealed record BenchOptions
           --clients LIST        WebSocket client counts (default 1,50)
           --api-seconds S       duration of each load run (default 5)
           --connections N       concurrent connections of the load client (default 16)
-          --api-rounds N        interleaved rounds; the best round counts (default 2)
+          --api-rounds N        rounds of bare, health, jobs back to back; the median round's ratios count (default 3)
           --startup-runs N      starts of the console; the median counts (default 3)
           --api-breakdown       also measure /api/auth/check, and /api/jobs?limit=1 (where the time goes)
           --console-env K=V     an environment variable for the console child process (api, startup); repeatable
@@ -57,6 +57,7 @@ internal sealed record BenchOptions
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
             int Number() => int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+            int AtLeastOne() => Number() is > 0 and var n ? n : throw new ArgumentException($"{args[i - 1]} needs a number of at least 1.");
             options = args[i] switch
             {
                 "--quick" => options,
@@ -69,8 +70,8 @@ internal sealed record BenchOptions
                 "--clients" => options with { LatencyClients = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] },
                 "--api-seconds" => options with { ApiSeconds = Number() },
                 "--connections" => options with { ApiConnections = Number() },
-                "--api-rounds" => options with { ApiRounds = Number() },
-                "--startup-runs" => options with { StartupRuns = Number() },
+                "--api-rounds" => options with { ApiRounds = AtLeastOne() },
+                "--startup-runs" => options with { StartupRuns = AtLeastOne() },
                 "--console-env" => options with { ConsoleSettings = WithSetting(options.ConsoleSettings, Next()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
