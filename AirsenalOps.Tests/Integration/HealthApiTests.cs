@@ -22,6 +22,22 @@ public sealed class HealthApiTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_factory.DataDir, "airsenalops.db")));
     }
 
+    [Theory]
+    [InlineData("http://ui.example.com", true)]
+    [InlineData("http://evil.example.com", false)]
+    public async Task Health_AnswersABrowserDashboard_OnlyFromAnAllowedOrigin(string origin, bool allowed)
+    {
+        // Health skips the middleware (CORS among it): it applies the API's CORS policy itself.
+        using var factory = new ConsoleFactory(new Dictionary<string, string?> { ["CORS_ORIGINS"] = "http://ui.example.com" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/health", UriKind.Relative));
+        request.Headers.Add("Origin", origin);
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Single() == origin);
+    }
+
     [Fact]
     public async Task ApiRoot_ReturnsThePeersMessage()
     {

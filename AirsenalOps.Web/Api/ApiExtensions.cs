@@ -90,18 +90,32 @@ public static class ApiExtensions
         exception is JsonException or BadHttpRequestException { StatusCode: < 500 };
 
     /// <summary>
+    /// 413 for a declared body over API_MAX_BODY_BYTES, else null. Also for a route that skips the middleware
+    /// (health), so every API route refuses the same bodies.
+    /// </summary>
+    internal static IResult? OversizedBody(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<Configuration.ApiOptions>>().Value.MaxBodyBytes;
+        if (context.Request.ContentLength is not { } length || length <= limit)
+        {
+            return null;
+        }
+
+        // The client may still be sending: do not read the rest, close the connection after the answer.
+        context.Response.Headers.Connection = "close";
+        return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"Request body too large: the API accepts at most {limit} bytes.");
+    }
+
+    /// <summary>
     /// API_MAX_BODY_BYTES for every API request, and UTF-8 for its JSON: a declared length over it is refused at once; a chunked body
     /// is cut off by Kestrel while the endpoint reads it (a BadHttpRequestException, answered 413 above).
     /// </summary>
     private static Task LimitBodyAsync(HttpContext context, RequestDelegate next)
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<Configuration.ApiOptions>>().Value.MaxBodyBytes;
-        if (context.Request.ContentLength > limit)
+        if (OversizedBody(context) is { } refusal)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            // The client may still be sending: do not read the rest, close the connection after the answer.
-            context.Response.Headers.Connection = "close";
-            return context.Response.WriteAsJsonAsync(new ErrorDetail($"Request body too large: the API accepts at most {limit} bytes."));
+            return refusal.ExecuteAsync(context);
         }
 
         // JSON is UTF-8 (RFC 8259); another charset would reach a decoder that throws (utf-7: a 500).

@@ -1,6 +1,9 @@
 using System.Reflection;
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Auth;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Net.Http.Headers;
 
 namespace AirsenalOps.Web.Api;
 
@@ -24,13 +27,23 @@ public static class HealthEndpoints
 
     public static WebApplication MapHealthApi(this WebApplication app)
     {
-        // No authentication: load balancers and the Docker HEALTHCHECK call it.
-        app.MapGet(ApiExtensions.Prefix + "/health", GetHealthAsync).AllowAnonymous();
+        // No authentication: load balancers and the Docker HEALTHCHECK call it, several times a second. It answers
+        // right after routing: the middleware between (request log, HTTP metrics, authentication, audit, error pages)
+        // cost a poll a third of its rate and has nothing to do for it. What it would lose is kept here: CORS for a
+        // browser dashboard, the API's body limit, and a log line when storage fails or recovers (StorageProbe)
+        // instead of one per poll.
+        app.MapGet(ApiExtensions.Prefix + "/health", GetHealthAsync).AllowAnonymous().ShortCircuit();
         return app;
     }
 
-    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, CancellationToken cancellationToken)
+    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, HttpContext http, CancellationToken cancellationToken)
     {
+        await ApplyCorsAsync(http);
+        if (ApiExtensions.OversizedBody(http) is { } refusal)
+        {
+            return refusal;
+        }
+
         var storageHealth = await probe.CheckAsync(cancellationToken);
         var info = await CheckCliAsync(cli);
         var report = new HealthReport(
@@ -41,6 +54,23 @@ public static class HealthEndpoints
             new AirsenalHealth(info.Found, info.Path, info.Version, info.Error),
             storageHealth.Ok ? null : "storage");
         return TypedResults.Json(report, statusCode: storageHealth.Ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>The API's CORS policy, as the CORS middleware (which a short-circuited endpoint skips) would apply it.</summary>
+    private static async Task ApplyCorsAsync(HttpContext http)
+    {
+        if (!http.Request.Headers.ContainsKey(HeaderNames.Origin))
+        {
+            return;
+        }
+
+        var services = http.RequestServices;
+        var policy = await services.GetRequiredService<ICorsPolicyProvider>().GetPolicyAsync(http, RateLimitingExtensions.CorsPolicy);
+        if (policy is not null)
+        {
+            var cors = services.GetRequiredService<ICorsService>();
+            cors.ApplyResult(cors.EvaluatePolicy(http, policy), http.Response);
+        }
     }
 
     /// <summary>The version probe runs once in the background; health never waits long for it.</summary>
@@ -61,13 +91,16 @@ public static class HealthEndpoints
 /// <summary>
 /// The storage half of /api/health. Docker, load balancers and monitors poll health many times a second:
 /// a healthy answer is reused for a second so polling costs no storage round trip; a failing one is never
-/// reused, so recovery shows at once.
+/// reused, so recovery shows at once. A change of state is logged once (health requests themselves are not).
 /// </summary>
-public sealed class StorageProbe(IStorage storage, TimeProvider time)
+public sealed partial class StorageProbe(IStorage storage, TimeProvider time, ILogger<StorageProbe> logger)
 {
     internal static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
 
     private long _healthyAt = -1;
+
+    /// <summary>0 before the first check, then 1 (healthy) or 2 (failing): a change is logged once.</summary>
+    private int _state;
 
     public async Task<StorageHealth> CheckAsync(CancellationToken cancellationToken)
     {
@@ -83,12 +116,29 @@ public sealed class StorageProbe(IStorage storage, TimeProvider time)
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await storage.PingAsync(timeout.Token);
             Interlocked.Exchange(ref _healthyAt, time.GetTimestamp());
+            if (Interlocked.Exchange(ref _state, 1) == 2)
+            {
+                LogRecovered(storage.Kind);
+            }
+
             return new StorageHealth(storage.Kind, true, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Interlocked.Exchange(ref _healthyAt, -1);
-            return new StorageHealth(storage.Kind, false, ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" "));
+            var error = ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" ");
+            if (Interlocked.Exchange(ref _state, 2) != 2)
+            {
+                LogFailing(storage.Kind, error);
+            }
+
+            return new StorageHealth(storage.Kind, false, error);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Health: storage ({Kind}) is failing: {Error}")]
+    private partial void LogFailing(string kind, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health: storage ({Kind}) answers again")]
+    private partial void LogRecovered(string kind);
 }

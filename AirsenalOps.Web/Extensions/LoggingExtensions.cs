@@ -65,10 +65,10 @@ public static class LoggingExtensions
     }
 
     /// <summary>
-    /// Errors as errors; a successful read of the API (GET or HEAD under <c>/api</c>) only at debug: Docker polls
-    /// the health check and dashboards and scripts poll the job list every few seconds, and a line per poll both
-    /// buries the lines that matter and costs a polled endpoint a sixth to a third of its rate. Changes (POST,
-    /// PUT, DELETE), refusals, failures and page loads stay at information.
+    /// Errors as errors; a successful read of the API (GET or HEAD under <c>/api</c>) only at debug: dashboards and
+    /// scripts poll the job list every few seconds, and a line per poll both buries the lines that matter and costs
+    /// a polled endpoint a sixth of its rate. Changes (POST, PUT, DELETE), refusals, failures and page loads stay at
+    /// information. (The health check skips this middleware altogether; its probe logs changes of state.)
     /// </summary>
     internal static LogEventLevel RequestLevel(HttpContext http, double elapsedMs, Exception? exception) =>
         exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
