@@ -93,9 +93,8 @@ public static class ApiExtensions
     /// 413 for a declared body over API_MAX_BODY_BYTES, else null. Also for a route that skips the middleware
     /// (health), so every API route refuses the same bodies.
     /// </summary>
-    internal static IResult? OversizedBody(HttpContext context)
+    internal static IResult? OversizedBody(HttpContext context, long limit)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<Configuration.ApiOptions>>().Value.MaxBodyBytes;
         if (context.Request.ContentLength is not { } length || length <= limit)
         {
             return null;
@@ -113,7 +112,7 @@ public static class ApiExtensions
     private static Task LimitBodyAsync(HttpContext context, RequestDelegate next)
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<Configuration.ApiOptions>>().Value.MaxBodyBytes;
-        if (OversizedBody(context) is { } refusal)
+        if (OversizedBody(context, limit) is { } refusal)
         {
             return refusal.ExecuteAsync(context);
         }

@@ -2,7 +2,9 @@ using System.Reflection;
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Web.Auth;
+using AirsenalOps.Web.Configuration;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AirsenalOps.Web.Api;
@@ -36,10 +38,10 @@ public static class HealthEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, HttpContext http, CancellationToken cancellationToken)
+    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, IOptions<ApiOptions> api, HttpContext http, CancellationToken cancellationToken)
     {
         await ApplyCorsAsync(http);
-        if (ApiExtensions.OversizedBody(http) is { } refusal)
+        if (ApiExtensions.OversizedBody(http, api.Value.MaxBodyBytes) is { } refusal)
         {
             return refusal;
         }
