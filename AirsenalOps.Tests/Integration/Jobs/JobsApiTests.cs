@@ -6,25 +6,12 @@ using AirsenalOps.Core.Storage;
 namespace AirsenalOps.Tests.Integration.Jobs;
 
 /// <summary>The peer console's /api/jobs contract, plus our additions.</summary>
-public sealed class JobsApiTests : IAsyncLifetime, IDisposable
+public sealed class JobsApiTests : AdminApiTest
 {
-    private readonly JobsFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync() => _client = await _factory.AdminClientAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     [Fact]
     public async Task WithoutToken_JobsAndCommandsAre401()
     {
-        using var anonymous = _factory.CreateClient();
+        using var anonymous = Factory.CreateClient();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/jobs")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/jobs", new { command = "predict" })).StatusCode);
@@ -34,7 +21,7 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Create_ReturnsPendingJobDocument()
     {
-        var response = await _client.PostAsJsonAsync("/api/jobs", new { command = "predict", parameters = new { weeks_ahead = 4 } });
+        var response = await Client.PostAsJsonAsync("/api/jobs", new { command = "predict", parameters = new { weeks_ahead = 4 } });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var job = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -55,7 +42,7 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
     public async Task Create_BadCommandOrParameter_Is422NamingIt(string body, string detail)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        var response = await _client.PostAsync("/api/jobs", content);
+        var response = await Client.PostAsync("/api/jobs", content);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -65,38 +52,38 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task GetAndLogs_ReturnTailCountPagesDownloadAndOutput()
     {
-        var created = await _factory.Jobs.CreateAsync("lines", new JsonObject { ["count"] = 30 }, CancellationToken.None);
-        await _factory.WaitForFinishAsync(created.Id);
+        var created = await Factory.Jobs.CreateAsync("lines", new JsonObject { ["count"] = 30 }, CancellationToken.None);
+        await Factory.WaitForFinishAsync(created.Id);
 
-        var job = (await _client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}"))!;
+        var job = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}"))!;
         Assert.Equal("completed", job["status"]!.GetValue<string>());
         Assert.Equal("completed", job["display_status"]!.GetValue<string>());
         var count = job["log_count"]!.GetValue<long>();
         Assert.Equal(32, count); // attempt line, 30 lines, finish line
         Assert.Equal(32, job["logs"]!.AsArray().Count);
 
-        var page = (await _client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}/logs?after=5&limit=3"))!;
+        var page = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}/logs?after=5&limit=3"))!;
         var lines = page["lines"]!.AsArray();
         Assert.Equal([6L, 7L, 8L], lines.Select(l => l!["seq"]!.GetValue<long>()));
         Assert.Equal("line 5", lines[0]!["text"]!.GetValue<string>());
         Assert.Equal("stdout", lines[0]!["source"]!.GetValue<string>());
         Assert.Equal(8, page["next_after"]!.GetValue<long>());
 
-        var download = await _client.GetAsync($"/api/jobs/{created.Id}/logs.txt");
+        var download = await Client.GetAsync($"/api/jobs/{created.Id}/logs.txt");
         Assert.Equal("text/plain", download.Content.Headers.ContentType!.MediaType);
         var text = await download.Content.ReadAsStringAsync();
         Assert.Contains("line 1\nline 2\n", text, StringComparison.Ordinal);
         Assert.Equal(32, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
-        var output = (await _client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}/output"))!;
+        var output = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{created.Id}/output"))!;
         Assert.Equal(created.Id, output["id"]!.GetValue<string>());
         Assert.Equal("lines", output["command"]!.GetValue<string>());
         Assert.True(output.ContainsKey("output"));
 
-        var list = (await _client.GetFromJsonAsync<JsonArray>("/api/jobs?status=completed&command=lines"))!;
+        var list = (await Client.GetFromJsonAsync<JsonArray>("/api/jobs?status=completed&command=lines"))!;
         Assert.Contains(list, j => j!["id"]!.GetValue<string>() == created.Id);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonArray>("/api/jobs?status=failed"))!);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _client.GetAsync("/api/jobs?status=bogus")).StatusCode);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonArray>("/api/jobs?status=failed"))!);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Client.GetAsync("/api/jobs?status=bogus")).StatusCode);
     }
 
     [Fact]
@@ -120,32 +107,32 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
     {
         foreach (var path in new[] { "/api/jobs/nope", "/api/jobs/nope/output", "/api/jobs/nope/logs", "/api/jobs/nope/logs.txt" })
         {
-            var response = await _client.GetAsync(path);
+            var response = await Client.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("Job not found", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
         }
 
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/jobs/nope/cancel", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync("/api/jobs/nope/logs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PostAsync("/api/jobs/nope/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/jobs/nope/logs")).StatusCode);
     }
 
     [Fact]
     public async Task Cancel_RunningJobThenFinished_Is200Then400()
     {
-        var created = await _factory.Jobs.CreateAsync("tree", null, CancellationToken.None);
-        await _factory.WaitForJobAsync(created.Id, j => j.Status == JobStatus.Running);
+        var created = await Factory.Jobs.CreateAsync("tree", null, CancellationToken.None);
+        await Factory.WaitForJobAsync(created.Id, j => j.Status == JobStatus.Running);
 
-        var deleteWhileRunning = await _client.DeleteAsync($"/api/jobs/{created.Id}/logs");
+        var deleteWhileRunning = await Client.DeleteAsync($"/api/jobs/{created.Id}/logs");
         Assert.Equal(HttpStatusCode.BadRequest, deleteWhileRunning.StatusCode);
 
-        var cancel = await _client.PostAsync($"/api/jobs/{created.Id}/cancel", null);
+        var cancel = await Client.PostAsync($"/api/jobs/{created.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         var body = (await cancel.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(body["success"]!.GetValue<bool>());
         Assert.Equal(created.Id, body["job_id"]!.GetValue<string>());
-        await _factory.WaitForFinishAsync(created.Id);
+        await Factory.WaitForFinishAsync(created.Id);
 
-        var again = await _client.PostAsync($"/api/jobs/{created.Id}/cancel", null);
+        var again = await Client.PostAsync($"/api/jobs/{created.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("already cancelled", (await again.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -153,22 +140,22 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DeleteLogs_OneJobAndAll()
     {
-        var first = await _factory.Jobs.CreateAsync("ok", null, CancellationToken.None);
-        var second = await _factory.Jobs.CreateAsync("ok", null, CancellationToken.None);
-        await _factory.WaitForFinishAsync(first.Id);
-        await _factory.WaitForFinishAsync(second.Id);
+        var first = await Factory.Jobs.CreateAsync("ok", null, CancellationToken.None);
+        var second = await Factory.Jobs.CreateAsync("ok", null, CancellationToken.None);
+        await Factory.WaitForFinishAsync(first.Id);
+        await Factory.WaitForFinishAsync(second.Id);
 
-        var one = await _client.DeleteAsync($"/api/jobs/{first.Id}/logs");
+        var one = await Client.DeleteAsync($"/api/jobs/{first.Id}/logs");
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
         Assert.Equal(first.Id, (await one.Content.ReadFromJsonAsync<JsonObject>())!["job_id"]!.GetValue<string>());
-        Assert.Equal(0, await _factory.Jobs.CountLogsAsync(first.Id, CancellationToken.None));
-        Assert.True(await _factory.Jobs.CountLogsAsync(second.Id, CancellationToken.None) > 0);
+        Assert.Equal(0, await Factory.Jobs.CountLogsAsync(first.Id, CancellationToken.None));
+        Assert.True(await Factory.Jobs.CountLogsAsync(second.Id, CancellationToken.None) > 0);
 
-        var all = await _client.DeleteAsync("/api/jobs/logs");
+        var all = await Client.DeleteAsync("/api/jobs/logs");
         var cleared = (await all.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(cleared["success"]!.GetValue<bool>());
         Assert.Equal(1, cleared["cleared"]!.GetValue<int>());
-        Assert.Equal(0, await _factory.Jobs.CountLogsAsync(second.Id, CancellationToken.None));
+        Assert.Equal(0, await Factory.Jobs.CountLogsAsync(second.Id, CancellationToken.None));
     }
 
     [Fact]
@@ -182,20 +169,20 @@ public sealed class JobsApiTests : IAsyncLifetime, IDisposable
             CreatedAt = DateTimeOffset.UtcNow,
             LegacyLogs = ["old line 1", "old line 2"],
         };
-        await _factory.Storage.Jobs.InsertAsync(legacy, CancellationToken.None);
+        await Factory.Storage.Jobs.InsertAsync(legacy, CancellationToken.None);
 
-        var job = (await _client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}"))!;
+        var job = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}"))!;
         Assert.Equal(["old line 1", "old line 2"], job["logs"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal(2, job["log_count"]!.GetValue<long>());
-        var page = (await _client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}/logs?after=1"))!;
+        var page = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}/logs?after=1"))!;
         Assert.Equal("old line 2", Assert.Single(page["lines"]!.AsArray())!["text"]!.GetValue<string>());
-        Assert.Equal("old line 1\nold line 2\n", await _client.GetStringAsync($"/api/jobs/{legacy.Id}/logs.txt"));
+        Assert.Equal("old line 1\nold line 2\n", await Client.GetStringAsync($"/api/jobs/{legacy.Id}/logs.txt"));
     }
 
     [Fact]
     public async Task Commands_ListsTheCatalogueWithParameterRules()
     {
-        var commands = (await _client.GetFromJsonAsync<JsonArray>("/api/commands"))!;
+        var commands = (await Client.GetFromJsonAsync<JsonArray>("/api/commands"))!;
 
         var names = commands.Select(c => c!["name"]!.GetValue<string>()).ToList();
         Assert.Subset(names.ToHashSet(), new HashSet<string> { "setup_db", "update_db", "predict", "optimize", "pipeline" });

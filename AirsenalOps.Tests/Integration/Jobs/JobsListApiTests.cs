@@ -9,21 +9,9 @@ namespace AirsenalOps.Tests.Integration.Jobs;
 /// GET /api/jobs answers from a cache of its serialised body: the same bytes as before, and never a
 /// listing older than the last job write this console made.
 /// </summary>
-public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
+public sealed class JobsListApiTests : AdminApiTest
 {
     private static readonly DateTimeOffset T0 = new(2026, 8, 8, 10, 0, 0, TimeSpan.Zero);
-    private readonly JobsFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync() => _client = await _factory.AdminClientAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     /// <summary>The exact bytes the endpoint wrote before it had a cache (captured from that code), twice: cold and cached.</summary>
     [Fact]
@@ -31,12 +19,12 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
     {
         foreach (var job in GoldenJobs())
         {
-            await _factory.Storage.Jobs.InsertAsync(job, CancellationToken.None);
+            await Factory.Storage.Jobs.InsertAsync(job, CancellationToken.None);
         }
 
         for (var i = 0; i < 2; i++)
         {
-            using var response = await _client.GetAsync("/api/jobs?command=golden");
+            using var response = await Client.GetAsync("/api/jobs?command=golden");
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
@@ -50,26 +38,26 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
         Assert.Empty(await ListAsync(string.Empty));
 
         // A process tree that runs until it is cancelled.
-        var created = await _client.PostAsJsonAsync("/api/jobs", new { command = "tree" });
+        var created = await Client.PostAsJsonAsync("/api/jobs", new { command = "tree" });
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
         Assert.Equal(id, Text(Assert.Single(await ListAsync(string.Empty)), "id"));
 
-        await _factory.WaitForJobAsync(id, j => j.Status == JobStatus.Running);
+        await Factory.WaitForJobAsync(id, j => j.Status == JobStatus.Running);
         Assert.Equal("running", Text(await ListedAsync(id), "status"));
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/jobs/{id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/jobs/{id}/cancel", null)).StatusCode);
         Assert.Contains(Text(await ListedAsync(id), "status"), new[] { "cancelling", "cancelled" });
 
-        await _factory.WaitForFinishAsync(id);
+        await Factory.WaitForFinishAsync(id);
         var cancelled = await ListedAsync(id);
         Assert.Equal("cancelled", Text(cancelled, "status"));
         Assert.NotNull(cancelled["completed_at"]);
 
         // The engine's progress, output and hint writes.
-        var hooked = await _factory.Jobs.CreateAsync("hooked", new JsonObject { ["count"] = 20 }, CancellationToken.None);
+        var hooked = await Factory.Jobs.CreateAsync("hooked", new JsonObject { ["count"] = 20 }, CancellationToken.None);
         // Listed at once, at whatever stage the engine has reached; this answer is cached until the next write.
         Assert.NotNull(await ListedAsync(hooked.Id));
-        await _factory.WaitForFinishAsync(hooked.Id);
+        await Factory.WaitForFinishAsync(hooked.Id);
         var done = await ListedAsync(hooked.Id);
         Assert.Equal("completed", Text(done, "status"));
         Assert.Equal(100, done["progress"]!.GetValue<double>());
@@ -80,13 +68,13 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task List_ShowsRetryGiveUpAndStoreInsertsAtOnce()
     {
-        var failed = await _factory.Jobs.CreateAsync("fail", null, CancellationToken.None);
-        await _factory.WaitForFinishAsync(failed.Id);
+        var failed = await Factory.Jobs.CreateAsync("fail", null, CancellationToken.None);
+        await Factory.WaitForFinishAsync(failed.Id);
         var listed = await ListedAsync(failed.Id);
         Assert.Equal("failed", Text(listed, "status"));
         Assert.Equal(0, listed["retry_count"]!.GetValue<int>());
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/jobs/{failed.Id}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/jobs/{failed.Id}/retry", null)).StatusCode);
         // Queued again (it may already be running, or even have failed once more): the count shows the retry.
         Assert.Equal(1, (await ListedAsync(failed.Id))["retry_count"]!.GetValue<int>());
 
@@ -101,10 +89,10 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
             CreatedAt = DateTimeOffset.UtcNow,
             NextAttemptAt = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero),
         };
-        await _factory.Storage.Jobs.InsertAsync(waiting, CancellationToken.None);
+        await Factory.Storage.Jobs.InsertAsync(waiting, CancellationToken.None);
         Assert.Equal("retrying", Text(await ListedAsync(waiting.Id), "display_status"));
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/jobs/{waiting.Id}/give-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/jobs/{waiting.Id}/give-up", null)).StatusCode);
         var givenUp = await ListedAsync(waiting.Id);
         Assert.Equal("failed", Text(givenUp, "status"));
         Assert.Equal("failed", Text(givenUp, "display_status"));
@@ -156,14 +144,14 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
         Assert.Single(await ListAsync(string.Empty));
         Assert.Single(await ListAsync(string.Empty));
 
-        using var response = await _client.GetAsync("/api/jobs" + query);
+        using var response = await Client.GetAsync("/api/jobs" + query);
 
         Assert.Equal(status, response.StatusCode);
         Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private async Task<List<JsonObject>> ListAsync(string query) =>
-        [.. (await _client.GetFromJsonAsync<JsonArray>("/api/jobs" + query))!.Select(j => j!.AsObject())];
+        [.. (await Client.GetFromJsonAsync<JsonArray>("/api/jobs" + query))!.Select(j => j!.AsObject())];
 
     /// <summary>The job as GET /api/jobs lists it right now.</summary>
     private async Task<JsonObject> ListedAsync(string id) =>
@@ -174,7 +162,7 @@ public sealed class JobsListApiTests : IAsyncLifetime, IDisposable
     private async Task<string> InsertAsync(string command, JobStatus status, int minute)
     {
         var job = new JobRecord { Id = Guid.NewGuid().ToString(), Command = command, Status = status, CreatedAt = T0.AddMinutes(minute) };
-        await _factory.Storage.Jobs.InsertAsync(job, CancellationToken.None);
+        await Factory.Storage.Jobs.InsertAsync(job, CancellationToken.None);
         return job.Id;
     }
 
