@@ -15,6 +15,8 @@ public static class AirsenalServiceCollectionExtensions
     {
         builder.Services.AddValidatedOptions<AirsenalOptions>(builder.Configuration);
         builder.Services.AddSingleton<AirsenalCli>();
+        builder.Services.AddSingleton<AirsenalPython>();
+        builder.Services.AddHostedService<AirsenalProbeWarmup>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AirsenalDatabase>();
         // Needs the job catalogue and a secret reader, so it is resolved from AddJobs/AddSecrets at use.

@@ -11,9 +11,24 @@ namespace AirsenalOps.Web.Api;
 
 public sealed record StorageHealth(string Kind, bool Ok, string? Error);
 
-public sealed record AirsenalHealth(bool Found, string? Path, string? Version, string? Error);
+public sealed record AirsenalHealth(bool Found, string? Path, string? Version, string? Error, PythonHealth Python);
 
-public sealed record HealthReport(string Status, string Version, string Runtime, StorageHealth Storage, AirsenalHealth Airsenal, string? Failing);
+/// <summary>The interpreter of the airsenal_* executables; <c>supported</c> is null while it is being asked.</summary>
+public sealed record PythonHealth(string? Path, string? Version, bool? Supported, string SupportedRange, string? Error);
+
+/// <summary>
+/// Our health answer. <c>python_version</c> and <c>python_version_valid</c> are the peer console's two fields, which
+/// its React app's Setup page reads (a red banner when not valid): here they describe the Python AIrsenal runs on.
+/// </summary>
+public sealed record HealthReport(
+    string Status,
+    string Version,
+    string Runtime,
+    StorageHealth Storage,
+    AirsenalHealth Airsenal,
+    string? Failing,
+    string? PythonVersion,
+    bool? PythonVersionValid);
 
 public static class HealthEndpoints
 {
@@ -38,7 +53,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, IOptions<ApiOptions> api, HttpContext http, CancellationToken cancellationToken)
+    internal static async Task<IResult> GetHealthAsync(StorageProbe probe, AirsenalCli cli, AirsenalPython python, IOptions<ApiOptions> api, HttpContext http, CancellationToken cancellationToken)
     {
         await ApplyCorsAsync(http);
         if (ApiExtensions.OversizedBody(http, api.Value.MaxBodyBytes) is { } refusal)
@@ -47,14 +62,17 @@ public static class HealthEndpoints
         }
 
         var storageHealth = await probe.CheckAsync(cancellationToken);
-        var info = await CheckCliAsync(cli);
+        var info = CheckCli(cli);
+        var py = python.Current;
         var report = new HealthReport(
             storageHealth.Ok ? "ok" : "unhealthy",
             AppVersion,
             System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
             storageHealth,
-            new AirsenalHealth(info.Found, info.Path, info.Version, info.Error),
-            storageHealth.Ok ? null : "storage");
+            new AirsenalHealth(info.Found, info.Path, info.Version, info.Error, new PythonHealth(py.Path, py.Version, py.Supported, AirsenalPython.SupportedRange, py.Error)),
+            storageHealth.Ok ? null : "storage",
+            py.Version,
+            py.Supported);
         return TypedResults.Json(report, statusCode: storageHealth.Ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -75,14 +93,16 @@ public static class HealthEndpoints
         }
     }
 
-    /// <summary>The version probe runs once in the background; health never waits long for it.</summary>
-    private static async Task<AirsenalCliInfo> CheckCliAsync(AirsenalCli cli)
+    /// <summary>
+    /// The version probe runs once in the background (started at start-up); health never waits for a process, so
+    /// until it has answered the path is reported with "version check still running".
+    /// </summary>
+    private static AirsenalCliInfo CheckCli(AirsenalCli cli)
     {
         var probe = cli.GetInfoAsync();
-        // Once the probe has answered (every call after the first seconds) no 2-second timer per request.
-        if (probe.IsCompleted || await Task.WhenAny(probe, Task.Delay(TimeSpan.FromSeconds(2))) == probe)
+        if (probe.IsCompletedSuccessfully)
         {
-            return await probe;
+            return probe.Result;
         }
 
         var path = cli.Resolve(AirsenalCli.ProbeExecutable);

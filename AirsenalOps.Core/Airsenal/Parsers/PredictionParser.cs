@@ -4,8 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace AirsenalOps.Core.Airsenal.Parsers;
 
-/// <summary>One row of the `PREDICTED TOP N PLAYERS` block.</summary>
-public sealed record PredictedPlayer(int Rank, string Player, double ExpectedPoints, string? Position, double? Price, string Team);
+/// <summary>
+/// One row of the `PREDICTED TOP N PLAYERS` block. <paramref name="Rank"/> is the row's place in the whole block
+/// (1..N), as the peer console's parser numbered it: its React app keys its rows by it, so it must be unique.
+/// <paramref name="PositionRank"/> is the number AIrsenal printed, the rank within the player's position.
+/// </summary>
+public sealed record PredictedPlayer(int Rank, string Player, double ExpectedPoints, string? Position, double? Price, string Team, int PositionRank);
 
 /// <summary>The prediction summary as the peer console's `predict` output, with more fields.</summary>
 public sealed record PredictionOutput(
@@ -62,12 +66,13 @@ public static partial class PredictionParser
             else if (Row().Match(line) is { Success: true } row)
             {
                 players.Add(new PredictedPlayer(
-                    OutputText.ParseInt(row.Groups[1].Value),
+                    players.Count + 1,
                     row.Groups[2].Value.Trim(),
                     OutputText.ParseDouble(row.Groups[3].Value),
                     row.Groups[5].Success ? row.Groups[5].Value : position,
                     row.Groups[4].Value == "UNKNOWN_PRICE" ? null : OutputText.ParseDouble(row.Groups[4].Value),
-                    row.Groups[6].Value));
+                    row.Groups[6].Value,
+                    OutputText.ParseInt(row.Groups[1].Value)));
             }
             else if (line.Length == 0 || Rule().IsMatch(line) || IsNoise(line))
             {

@@ -15,8 +15,8 @@ public sealed class PredictionParserTests
         Assert.Equal([12, 13, 14], output.Gameweeks);
         Assert.Equal(3, output.TopN);
         Assert.Equal(12, output.Players.Count);
-        Assert.Equal(new PredictedPlayer(1, "Raya", 14.23, "GK", 5.5, "ARS"), output.Players[0]);
-        Assert.Equal(new PredictedPlayer(1, "Haaland", 25.50, "FWD", 14.9, "MCI"), output.Players.Single(p => p.Player == "Haaland"));
+        Assert.Equal(new PredictedPlayer(1, "Raya", 14.23, "GK", 5.5, "ARS", 1), output.Players[0]);
+        Assert.Equal(new PredictedPlayer(10, "Haaland", 25.50, "FWD", 14.9, "MCI", 1), output.Players.Single(p => p.Player == "Haaland"));
     }
 
     [Fact]
@@ -29,7 +29,8 @@ public sealed class PredictionParserTests
         Assert.Contains(players, p => p.Player == "João Pedro (Jr)" && p.ExpectedPoints == 15.0);
         var smith = players.Single(p => p.Player == "Smith, Jr.");
         Assert.Null(smith.Price);
-        Assert.Equal(3, smith.Rank);
+        Assert.Equal(3, smith.PositionRank);
+        Assert.Equal(9, smith.Rank);
         Assert.Equal(-0.5, players.Single(p => p.Player == "Wood").ExpectedPoints);
     }
 
@@ -58,8 +59,19 @@ public sealed class PredictionParserTests
         Assert.Equal(14.23, first["expected_points"]!.GetValue<double>());
         Assert.Equal("GK", first["position"]!.GetValue<string>());
         Assert.Equal(1, first["rank"]!.GetValue<int>());
+        Assert.Equal(1, first["position_rank"]!.GetValue<int>());
         Assert.NotNull(json["generated_at"]);
         Assert.NotNull(json["summary_text"]);
+    }
+
+    [Fact]
+    public void Rank_IsTheOverallOrder_AndPositionRankTheRankWithinAPosition_AsThePeersReactAppKeysRowsByRank()
+    {
+        // The peer's parser numbered rows 1..N over the whole block; its React app keys its table rows by `rank`.
+        var players = PredictionParser.ParseToJson(Fixture.Lines("predict.txt"), Now)!["players"]!.AsArray();
+
+        Assert.Equal(Enumerable.Range(1, 12), players.Select(p => p!["rank"]!.GetValue<int>()));
+        Assert.Equal([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], players.Select(p => p!["position_rank"]!.GetValue<int>()));
     }
 
     [Fact]
