@@ -236,3 +236,27 @@ proto.renameCollection = async function patched(dbName, oldName, newName) {
   forgetIndexes(this, dbName, oldName);
   forgetIndexes(this, dbName, newName);
 };
+
+// ---------------------------------------------------------------------------------------------
+// Fix 4: hello/isMaster answered an awaitable hello (the driver's heartbeat: `topologyVersion` +
+// `maxAwaitTimeMS`) at once, and with a new topologyVersion.processId each time, so every
+// connected driver re-sent its heartbeat immediately and client and server each spun on a core.
+// MongoDB keeps one processId per process and, when the client already knows the current
+// topologyVersion, holds the answer for maxAwaitTimeMS (a standalone's topology never changes).
+import { HelloHandler } from '@push.rocks/smartmongo/dist_ts/congodb/server/handlers/HelloHandler.js';
+import { Long } from 'bson';
+
+const processId = new ObjectId();
+const helloHandle = HelloHandler.prototype.handle;
+HelloHandler.prototype.handle = async function handle(context) {
+  const response = await helloHandle.call(this, context);
+  response.topologyVersion = { processId, counter: Long.fromNumber(0) };
+  const known = context.command?.topologyVersion;
+  const wait = Number(context.command?.maxAwaitTimeMS ?? 0);
+  if (known && wait > 0 && String(known.processId) === String(processId)) {
+    // Capped like MongoDB's own limit on the wait; unref'd so a pending heartbeat never keeps the process up.
+    await new Promise(resolve => setTimeout(resolve, Math.min(wait, 60_000)).unref());
+    response.localTime = new Date();
+  }
+  return response;
+};
