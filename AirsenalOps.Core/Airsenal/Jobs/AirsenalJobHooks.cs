@@ -51,6 +51,7 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
     private const string StageItem = "airsenal.stage";
     private const string HomeItem = "airsenal.home";
     private const string HoldsDatabaseItem = "airsenal.holds_db";
+    private const string DeclinedLoginItem = "airsenal.declined_login";
     private const int ReadBatch = 5000;
 
     /// <summary>Stage → (start %, share %) of a pipeline run.</summary>
@@ -119,6 +120,7 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
         if (spec.DeclineLogin && (!context.Secrets.ContainsKey("FPL_LOGIN") || !context.Secrets.ContainsKey("FPL_PASSWORD")))
         {
             input = "n\n";
+            context.Items[DeclinedLoginItem] = true;
             await context.LogAsync("FPL_LOGIN/FPL_PASSWORD are not set: AIrsenal's login prompt is answered 'n', so free transfers and bank are estimated.", cancellationToken);
         }
 
@@ -195,10 +197,19 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
-        var lines = await ReadOutputAsync(context, cancellationToken);
+        var log = await ReadOutputAsync(context, cancellationToken);
+        var lines = log.Select(l => l.Text).ToList();
         var prompt = context.Items.GetValueOrDefault(PromptItem) as PromptHit ?? lines.Select(PromptDetector.Detect).FirstOrDefault(p => p is not null);
+        if (prompt is { MissingSecret: "FPL_LOGIN" } && context.Items.ContainsKey(DeclinedLoginItem))
+        {
+            // The console answered this prompt itself ("n"): it is the expected path, not something to fix.
+            prompt = null;
+        }
+
         var hint = FailureHints.Find(lines);
-        var output = AirsenalOutputParser.Parse(context.Command.Name, lines, time.GetUtcNow(), context.Job.Parameters);
+        // AIrsenal prints its results with print() on stdout; stderr holds warnings and bars that would leak into summaries.
+        var output = AirsenalOutputParser.Parse(context.Command.Name, log.Where(l => l.Source == LogSource.Stdout).Select(l => l.Text).ToList(),
+            time.GetUtcNow(), context.Job.Parameters);
 
         string? error = null;
         var retryable = true;
@@ -237,10 +248,15 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
             }
         }
 
+        // A success carries only a warning worth acting on (a login that failed with credentials, rate limiting on the
+        // way), never a failure text or a prompt that was answered.
+        var shownHint = error is null && result.Succeeded
+            ? hint is { FailsJob: false } ? hint.Hint : null
+            : prompt?.Message ?? hint?.Hint;
         return new JobConclusion
         {
             Output = output,
-            Hint = prompt?.Message ?? hint?.Hint,
+            Hint = shownHint,
             Error = error,
             Retryable = retryable,
         };
@@ -265,14 +281,14 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
     }
 
     /// <summary>This attempt's process output (console lines are left out: they are not AIrsenal's).</summary>
-    private static async Task<List<string>> ReadOutputAsync(JobRunContext context, CancellationToken cancellationToken)
+    private static async Task<List<LogLine>> ReadOutputAsync(JobRunContext context, CancellationToken cancellationToken)
     {
-        var lines = new List<string>();
+        var lines = new List<LogLine>();
         var after = context.FirstSeq - 1;
         while (true)
         {
             var batch = await context.ReadLogAsync(after, ReadBatch, cancellationToken);
-            lines.AddRange(batch.Where(l => l.Source != LogSource.System).Select(l => l.Text));
+            lines.AddRange(batch.Where(l => l.Source != LogSource.System));
             if (batch.Count < ReadBatch)
             {
                 return lines;

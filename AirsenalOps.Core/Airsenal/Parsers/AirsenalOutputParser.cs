@@ -19,6 +19,7 @@ public static class AirsenalOutputParser
             "update_db" => UpdateDbParser.ParseToJson(lines),
             "setup_db" => SetupDbParser.ParseToJson(lines),
             "pipeline" => PipelineParser.Parse(lines, generatedAt, parameters),
+            "set_lineup" => SetLineupParser.ParseToJson(lines),
             _ => null,
         };
     }

@@ -18,26 +18,41 @@ public static class FailureHints
         // SQLite's SQLITE_FULL as Python words it: AIrsenal's working copy (LOCAL_DB_PATH) ran out of space.
         ("database or disk is full",
             new("disk_full", "The disk holding AIrsenal's working copy of the database (LOCAL_DB_PATH) is full: free some space there and run the job again. The persistent database was not changed.", true)),
+        // sqlite3.OperationalError as SQLAlchemy prints it, e.g. "no such column: player.display_name" after an upgrade.
         ("no such column",
             new("schema_outdated", "The database was made by an older AIrsenal and lacks a column the installed version needs: run setup_db with clean to rebuild it.", true)),
+        ("no such table",
+            new("schema_missing", "AIrsenal's database has no tables (an empty or foreign file): run setup_db to build it.", true)),
         ("AIrsenal database already exists",
             new("database_exists", "setup_db did nothing because the database already exists: run update_db, or setup_db with clean to rebuild it from scratch.", true)),
         ("Database is empty, run 'airsenal_setup_initial_db' first",
             new("database_empty", "The AIrsenal database is empty: run setup_db first.", true)),
         ("more players in DB than API",
             new("database_inconsistent", "The database has more players than the FPL API (usually a new season on an old database): run setup_db with clean.", true)),
+        // Printed on stderr after the cause's UserWarning; the run goes on. After "Credentials not provided." it only
+        // means no login was set (the console answered the prompt itself), which Find skips.
+        ("Login failed due to the error above",
+            new(LoginFailedCode, "FPL login failed (AIrsenal went on without it, estimating free transfers and bank): check the FPL_LOGIN (email) and FPL_PASSWORD secrets. FPL changes its login flow now and then, so an AIrsenal upgrade may be needed.", false)),
         ("Login failed",
-            new("login_failed", "FPL login failed: check the FPL_LOGIN (email) and FPL_PASSWORD secrets. FPL changes its login flow now and then, so an AIrsenal upgrade may be needed; without login AIrsenal estimates free transfers and bank.", false)),
+            new(LoginFailedCode, "FPL login failed: check the FPL_LOGIN (email) and FPL_PASSWORD secrets. FPL changes its login flow now and then, so an AIrsenal upgrade may be needed; without login AIrsenal estimates free transfers and bank.", false)),
         ("No transfer suggestions found",
             new("no_suggestions", "There are no transfer suggestions for the next gameweek: run optimize first (make_transfers exits 0 without changing anything).", true)),
         ("FPL team ID must be specified",
             new("missing_team_id", "Set the FPL_TEAM_ID secret (your FPL team number).", true)),
         ("FPL Team ID not provided",
             new("missing_team_id", "Set the FPL_TEAM_ID secret (your FPL team number).", true)),
+        ("FPL_TEAM_ID and FPL_LEAGUE_ID must be valid integers",
+            new("bad_team_id", "FPL_TEAM_ID (and FPL_LEAGUE_ID, if set) must be plain integers: fix the FPL_TEAM_ID secret or the file in AIRSENAL_HOME.", true)),
         ("invalid literal for int() with base 10",
             new("bad_team_id", "A numeric AIrsenal setting is not a number: FPL_TEAM_ID (and FPL_LEAGUE_ID) must be plain integers.", true)),
-        ("Both AIRSENAL_DB_FILE and AIRSENAL_DB_URI",
-            new("db_uri_conflict", "AIrsenal has both AIRSENAL_DB_FILE and AIRSENAL_DB_URI: remove the AIRSENAL_DB_URI file from AIRSENAL_HOME (airsenal_env del -k AIRSENAL_DB_URI).", true)),
+        // RuntimeError at import (1.15): the console always sets AIRSENAL_DB_FILE, so a URI set anywhere conflicts.
+        ("Please choose only ONE of AIRSENAL_DB_FILE and AIRSENAL_DB_URI",
+            new("db_uri_conflict", "AIrsenal has both AIRSENAL_DB_FILE (set by the console) and AIRSENAL_DB_URI: remove AIRSENAL_DB_URI from the environment or from AIRSENAL_HOME (airsenal_env del -k AIRSENAL_DB_URI). Retrying cannot help.", true)),
+        // requests' HTTPError text, as AIrsenal prints it for FPL's other refusals ("403 Client Error: Forbidden for url: ...").
+        ("429 Client Error",
+            new("rate_limited", "FPL is rate limiting this machine (HTTP 429 Too Many Requests): wait a few minutes, then run the job again.", false)),
+        ("Too Many Requests",
+            new("rate_limited", "FPL is rate limiting this machine (HTTP 429 Too Many Requests): wait a few minutes, then run the job again.", false)),
         ("Database updated failed",
             new("update_failed", "The database update hit a network error (often HTTP 429 rate limiting by FPL): wait a few minutes and run it again.", false)),
         ("Something went wrong when making transfers",
@@ -46,15 +61,32 @@ public static class FailureHints
             new("lineup_failed", "FPL rejected the lineup: check the FPL_LOGIN/FPL_PASSWORD secrets and the team on the FPL site.", true)),
     ];
 
+    /// <summary>The login warning's code: a failure with credentials, not the "no credentials" fallback.</summary>
+    public const string LoginFailedCode = "login_failed";
+
+    /// <summary>How many lines back the cause of "Login failed due to the error above" is looked for.</summary>
+    private const int LoginCauseLookback = 3;
+
     /// <summary>The first known failure in the output (most specific first), or null.</summary>
     public static FailureHint? Find(IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
         FailureHint? soft = null;
+        var recent = new Queue<string>();
         foreach (var line in lines)
         {
-            if (Match(line) is not { } hint)
+            var hint = Match(line);
+            var noCredentials = hint?.Code == LoginFailedCode && recent.Any(l => l.Contains("Credentials not provided", StringComparison.Ordinal));
+            recent.Enqueue(line);
+            if (recent.Count > LoginCauseLookback)
             {
+                recent.Dequeue();
+            }
+
+            if (hint is null || noCredentials)
+            {
+                // Without FPL_LOGIN AIrsenal warns "Credentials not provided." then "Login failed ...": that is the
+                // expected path when the console declined the login prompt, not a failure.
                 continue;
             }
 

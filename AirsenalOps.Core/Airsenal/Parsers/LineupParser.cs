@@ -18,15 +18,17 @@ public sealed record Lineup(int? Gameweek, IReadOnlyList<LineupPlayer> Starters,
 
 /// <summary>
 /// Reads the squad block shared by the optimiser, the squad builder and set_lineup (reference §2.4):
-/// "Starting Lineup for Gameweek N:" (current) or "=== starting 11 ===" (legacy), "== POS ==" blocks,
-/// "Name (TEAM)(C)" lines, then "=== Subs ===" with the bench in order.
+/// "Starting Lineup for Gameweek N:" (the optimiser, current) or "=== starting 11 ===" (legacy), "== POS =="
+/// blocks, "Name (TEAM)(C)" lines, then "=== Subs ===" with the bench in order. make_squad, set_lineup and
+/// the pipeline's squad step print the block bare (the real 1.15 printout: dashes, then "== GK ==" at once),
+/// so a "== GK ==" line opens a block too.
 /// </summary>
 public static partial class LineupParser
 {
     private const int BenchSize = 4;
 
     /// <summary>True when <paramref name="line"/> opens a squad block.</summary>
-    public static bool IsStart(string line) => Start().IsMatch(line);
+    public static bool IsStart(string line) => Start().IsMatch(line) || line == "== GK ==";
 
     /// <summary>Parses the block that opens at <paramref name="start"/>; returns it and the index of its last line.</summary>
     public static (Lineup Lineup, int End) Parse(IReadOnlyList<string> lines, int start)
@@ -36,7 +38,8 @@ public static partial class LineupParser
         int? gameweek = open.Groups[1].Success ? OutputText.ParseInt(open.Groups[1].Value) : null;
         var starters = new List<LineupPlayer>();
         var bench = new List<BenchPlayer>();
-        string? position = null;
+        // A bare block opens on its first position header.
+        string? position = !open.Success && Position().Match(lines[start]) is { Success: true } first ? first.Groups[1].Value : null;
         var onBench = false;
         var end = start;
         for (var i = start + 1; i < lines.Count && bench.Count < BenchSize; i++)

@@ -30,6 +30,8 @@ public static partial class SetupDbParser
         bool exists = false, cleaned = false, notStarted = false, done = false;
         var seasons = new List<string>();
         var playersAdded = 0;
+        // "PLAYER <season> <name>" per player and season (reference §10): the newest season's lines are the player table.
+        var playersBySeason = new Dictionary<string, int>(StringComparer.Ordinal);
         var squad = new List<InitialSquadPlayer>();
         foreach (var line in lines)
         {
@@ -51,7 +53,13 @@ public static partial class SetupDbParser
             }
             else if (line.StartsWith("Adding new player ", StringComparison.Ordinal))
             {
+                // Past-season players missing from the FPL API are added on top of the current ones.
                 playersAdded++;
+            }
+            else if (SeasonPlayer().Match(line) is { Success: true } seasonPlayer)
+            {
+                var key = seasonPlayer.Groups[1].Value;
+                playersBySeason[key] = playersBySeason.GetValueOrDefault(key) + 1;
             }
             else if (SquadPlayer().Match(line) is { Success: true } player)
             {
@@ -73,6 +81,11 @@ public static partial class SetupDbParser
             seen |= known;
         }
 
+        if (playersBySeason.Count > 0)
+        {
+            playersAdded += playersBySeason.MaxBy(p => p.Key, StringComparer.Ordinal).Value;
+        }
+
         return seen ? new SetupDbOutput("setup_db", exists, cleaned, seasons, playersAdded, squad, notStarted, done) : null;
     }
 
@@ -81,6 +94,9 @@ public static partial class SetupDbParser
 
     [GeneratedRegex(@"^FIFA RATINGS (\d{4})$")]
     private static partial Regex Season();
+
+    [GeneratedRegex(@"^PLAYER (\d{4}) \S")]
+    private static partial Regex SeasonPlayer();
 
     [GeneratedRegex(@"^Adding player (.+) in GW(\d+) for £([\d.]+)m$")]
     private static partial Regex SquadPlayer();

@@ -133,4 +133,70 @@ public sealed class AirsenalJobHooksTests : IDisposable
         Assert.Contains("confirm", preparation.Error, StringComparison.Ordinal);
         Assert.False(_database.InUse);
     }
+
+    private void Replay(string recording)
+    {
+        foreach (var (source, text) in RealOutput.Recording(recording))
+        {
+            _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), source, text));
+        }
+    }
+
+    [Fact]
+    public async Task Optimize_RealRunWithoutLogin_SucceedsWithoutAHint_AndParsesStdoutOnly()
+    {
+        var (context, hooks) = Context("optimize");
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        Replay("run_optimization.jsonl");
+        foreach (var line in _log.Where(l => l.Source != LogSource.System).ToList())
+        {
+            hooks.OnLine(context, line.Text);
+        }
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(0, false, false, null, TimeSpan.FromSeconds(185)), CancellationToken.None);
+
+        // The login prompt was answered "n" by the console, and "Credentials not provided." is its expected consequence.
+        Assert.Null(conclusion.Hint);
+        Assert.Null(conclusion.Error);
+        Assert.Equal(199.5, conclusion.Output!["best_points"]!.GetValue<double>());
+        Assert.Equal("Thiago", conclusion.Output["captain"]!.GetValue<string>());
+        var summary = conclusion.Output["summary_text"]!.GetValue<string>();
+        Assert.DoesNotContain("UserWarning", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("Using DB instead", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("get_starting_squad(", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Optimize_RealDbUriConflict_FailsWithTheHint_AndIsNotRetried()
+    {
+        var (context, hooks) = Context("optimize");
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        Replay("fail-db_file_and_db_uri.jsonl");
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(1, false, false, "Exited with code 1.", TimeSpan.FromSeconds(1)), CancellationToken.None);
+
+        Assert.False(conclusion.Retryable);
+        Assert.Contains("AIRSENAL_DB_URI", conclusion.Error, StringComparison.Ordinal);
+        Assert.Contains("AIRSENAL_DB_URI", conclusion.Hint, StringComparison.Ordinal);
+        Assert.Null(conclusion.Output);
+    }
+
+    [Fact]
+    public async Task Optimize_LoginThatFailsWithCredentials_IsTheHintOfTheSuccessfulRun()
+    {
+        var (context, hooks) = Context("optimize", new Dictionary<string, string> { ["FPL_TEAM_ID"] = "742663", ["FPL_LOGIN"] = "a@b.c", ["FPL_PASSWORD"] = "x" });
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        foreach (var line in RealOutput.Lines("login_with_credentials_vs_stub.txt"))
+        {
+            _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), LogSource.Stderr, line));
+        }
+
+        Output(RealOutput.Lines("run_optimization.stdout.txt"));
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(0, false, false, null, TimeSpan.FromSeconds(100)), CancellationToken.None);
+
+        Assert.Null(conclusion.Error);
+        Assert.Contains("FPL login failed", conclusion.Hint, StringComparison.Ordinal);
+        Assert.Equal(177.8, conclusion.Output!["baseline_points"]!.GetValue<double>());
+    }
 }
