@@ -16,6 +16,7 @@ using AirsenalOps.Web.Metrics;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.CheckStaticAssets();
     builder.AddConsoleLogging();
     builder.AddStorage();
     builder.AddSecrets();

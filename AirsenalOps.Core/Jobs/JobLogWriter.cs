@@ -34,6 +34,12 @@ internal sealed class JobLogWriter
     /// </summary>
     public const int MaxStoreBatch = 4 * 1024;
 
+    /// <summary>Longest line stored and shown (characters); a longer one is cut and ends with <see cref="LineSplitter.TruncatedMarker"/>.</summary>
+    public const int MaxLineLength = 64 * 1024;
+
+    /// <summary>How far past <see cref="MaxLineLength"/> a line is read, so that masking sees a secret across the cut whole.</summary>
+    public const int MaskSlack = 8 * 1024;
+
     /// <summary>Numbered batches waiting to be stored (one pipe read each, at most 2,000 lines).</summary>
     private const int PendingBatches = 4;
 
@@ -133,7 +139,8 @@ internal sealed class JobLogWriter
     {
         foreach (var piece in pieces)
         {
-            var text = _masker.Apply(piece.Text);
+            // Masked before it is cut: a cut first would leave the start of a secret that crossed it unmasked.
+            var text = Cut(_masker.Apply(piece.Text));
             if (piece.Redraw)
             {
                 // Redraws keep their place: lines before them are pushed first, to keep the live order.
@@ -157,6 +164,18 @@ internal sealed class JobLogWriter
 
         // Push and hand over what this read brought, do not wait for more.
         await FlushAsync();
+    }
+
+    /// <summary>A masked line cut to <see cref="MaxLineLength"/>; a secret longer than the slack that the cut splits loses its start too.</summary>
+    private string Cut(string text)
+    {
+        if (text.Length <= MaxLineLength)
+        {
+            return text;
+        }
+
+        var keep = char.IsHighSurrogate(text[MaxLineLength - 1]) ? MaxLineLength - 1 : MaxLineLength;
+        return _masker.MaskCutEnd(text[..keep]) + LineSplitter.TruncatedMarker;
     }
 
     /// <summary>Pushes numbered lines to live viewers, then queues them for the store (waits when it is behind).</summary>

@@ -5,10 +5,15 @@ namespace AirsenalOps.Core.Jobs;
 /// <summary>
 /// Splits process output into lines on <c>\n</c>, <c>\r\n</c> and <c>\r</c>. Text followed by a lone
 /// <c>\r</c> and then overwritten (a tqdm redraw) is reported as a redraw, not as a line, so a bar
-/// redrawn a thousand times is stored once, in its final state.
+/// redrawn a thousand times is stored once, in its final state. By default a line is kept up to
+/// <see cref="JobLogWriter.MaskSlack"/> past the stored length: the writer masks secrets before it cuts, so a
+/// secret across the cut is masked whole instead of leaking its first part.
 /// </summary>
-internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = 64 * 1024)
+internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
 {
+    /// <summary>Ends a line that was cut.</summary>
+    public const string TruncatedMarker = " [line truncated]";
+
     private readonly StringBuilder _current = new();
     private bool _sawCr;
     private bool _truncated;
@@ -89,7 +94,7 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
 
     private void EmitLine()
     {
-        line(_truncated ? _current.Append(" [line truncated]").ToString() : _current.ToString());
+        line(_truncated ? _current.Append(TruncatedMarker).ToString() : _current.ToString());
         Clear();
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Text;
+using AirsenalOps.Core.Jobs;
 
 namespace AirsenalOps.Core.Secrets;
 
@@ -48,21 +50,111 @@ public sealed class SecretMasker
         SensitiveKeys.Contains(key)
         || key.Split('_', StringSplitOptions.RemoveEmptyEntries).Any(part => SensitiveWords.Contains(part, StringComparer.OrdinalIgnoreCase));
 
+    /// <summary>The longest value masked (0 when none): a line cut for length keeps this much past the cut while masking.</summary>
+    public int LongestValue => _values.Length == 0 ? 0 : _values[0].Length;
+
+    /// <summary>
+    /// Masks every value in <paramref name="text"/>, also one that escape codes split (<c>S3c ESC[0m r3t</c>): the
+    /// log view hides the codes, so the reader sees the value whole. Such a value becomes *** with its codes kept
+    /// after it, so the colours that follow stay as they were.
+    /// </summary>
     public string Apply(string text)
     {
-        if (_any is null || text.AsSpan().IndexOfAny(_any) < 0)
+        if (_any is null)
         {
             return text;
         }
 
+        if (text.AsSpan().IndexOfAny(_any) >= 0)
+        {
+            foreach (var value in _values)
+            {
+                if (text.Contains(value, StringComparison.Ordinal))
+                {
+                    text = text.Replace(value, Mask, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        return text.Contains(AnsiSequence.Escape, StringComparison.Ordinal) ? MaskVisible(text) : text;
+    }
+
+    /// <summary>
+    /// For text cut at a length limit (already masked): an end that is the start of a value (the rest of it was cut
+    /// off) becomes ***.
+    /// </summary>
+    public string MaskCutEnd(string text)
+    {
         foreach (var value in _values)
         {
-            if (text.Contains(value, StringComparison.Ordinal))
+            for (var k = Math.Min(value.Length - 1, text.Length); k > 0; k--)
             {
-                text = text.Replace(value, Mask, StringComparison.Ordinal);
+                if (text.AsSpan(text.Length - k).SequenceEqual(value.AsSpan(0, k)))
+                {
+                    return string.Concat(text.AsSpan(0, text.Length - k), Mask);
+                }
             }
         }
 
         return text;
+    }
+
+    /// <summary>Masks the values found in the text as shown (escape sequences left out, as <see cref="AnsiSequence"/> reads them).</summary>
+    private string MaskVisible(string text)
+    {
+        var visible = new StringBuilder(text.Length);
+        var rawIndex = new List<int>(text.Length);
+        for (var i = 0; i < text.Length;)
+        {
+            if (text[i] == AnsiSequence.Escape)
+            {
+                i += AnsiSequence.Length(text.AsSpan(i));
+                continue;
+            }
+
+            visible.Append(text[i]);
+            rawIndex.Add(i++);
+        }
+
+        var shown = visible.ToString();
+        if (shown.AsSpan().IndexOfAny(_any!) < 0)
+        {
+            return text;
+        }
+
+        // 1: first character of a masked value, 2: the rest of it. Longest values first, never overlapping.
+        var marks = new byte[shown.Length];
+        foreach (var value in _values)
+        {
+            for (var at = shown.IndexOf(value, StringComparison.Ordinal); at >= 0; at = shown.IndexOf(value, at + 1, StringComparison.Ordinal))
+            {
+                if (marks.AsSpan(at, value.Length).IndexOfAnyExcept((byte)0) >= 0)
+                {
+                    continue;
+                }
+
+                marks[at] = 1;
+                marks.AsSpan(at + 1, value.Length - 1).Fill(2);
+            }
+        }
+
+        var masked = new StringBuilder(text.Length);
+        var next = 0;
+        for (var v = 0; v < shown.Length; v++)
+        {
+            var raw = rawIndex[v];
+            masked.Append(text, next, raw - next); // the escape sequences before this character
+            next = raw + 1;
+            if (marks[v] == 0)
+            {
+                masked.Append(text[raw]);
+            }
+            else if (marks[v] == 1)
+            {
+                masked.Append(Mask);
+            }
+        }
+
+        return masked.Append(text, next, text.Length - next).ToString();
     }
 }

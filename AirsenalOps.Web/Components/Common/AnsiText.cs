@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AirsenalOps.Core.Jobs;
 
 namespace AirsenalOps.Web.Components.Common;
 
@@ -9,11 +10,12 @@ public sealed record AnsiSegment(string Text, string? CssClass, string? Style);
 /// <summary>
 /// Splits a log line carrying ANSI SGR codes (colours, bold, underline) into styled segments. The
 /// text is rendered as text, never as markup, so a log line cannot inject HTML. Escape sequences
-/// other than SGR (cursor moves, titles) are dropped.
+/// other than SGR (cursor moves, titles) are dropped; what is not a sequence (see <see cref="AnsiSequence"/>:
+/// an unterminated OSC, a stray `ESC [`, one over the length cap) shows as text, only its ESC dropped.
 /// </summary>
 public static class AnsiText
 {
-    private const char Escape = '\u001b';
+    private const char Escape = AnsiSequence.Escape;
 
     public static IReadOnlyList<AnsiSegment> Parse(string line)
     {
@@ -45,47 +47,14 @@ public static class AnsiText
     /// <summary>Reads one escape sequence at <paramref name="start"/>, applies it if it is SGR, returns the index after it.</summary>
     private static int SkipSequence(string line, int start, SgrState state)
     {
-        var i = start + 1;
-        if (i >= line.Length)
+        var rest = line.AsSpan(start);
+        var length = AnsiSequence.Length(rest);
+        if (AnsiSequence.IsSgr(rest, length))
         {
-            return i;
+            state.Apply(line[(start + 2)..(start + length - 1)]);
         }
 
-        switch (line[i])
-        {
-            case '[':
-                // CSI: parameters and intermediates up to a final byte in @..~.
-                var paramStart = ++i;
-                while (i < line.Length && line[i] is < '@' or > '~')
-                {
-                    i++;
-                }
-
-                if (i < line.Length && line[i] == 'm')
-                {
-                    state.Apply(line[paramStart..i]);
-                }
-
-                return Math.Min(i + 1, line.Length);
-            case ']':
-                // OSC (e.g. window title): up to BEL or ESC \.
-                while (++i < line.Length)
-                {
-                    if (line[i] == '\u0007')
-                    {
-                        return i + 1;
-                    }
-
-                    if (line[i] == Escape && i + 1 < line.Length && line[i + 1] == '\\')
-                    {
-                        return i + 2;
-                    }
-                }
-
-                return i;
-            default:
-                return i + 1;
-        }
+        return start + length;
     }
 
     private static void Flush(List<AnsiSegment> segments, StringBuilder text, SgrState state)
