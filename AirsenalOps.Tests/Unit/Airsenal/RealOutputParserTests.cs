@@ -87,10 +87,10 @@ public sealed class RealOutputParserTests
         Assert.Equal([21, 22, 23], output.Gameweeks);
         Assert.Equal(5, output.TopN);
         Assert.Equal(20, output.Players.Count);
-        Assert.Equal(new PredictedPlayer(1, "Martinez", 10.73, "GK", 5.0, "AVL"), output.Players[0]);
-        Assert.Equal(new PredictedPlayer(4, "Matheus N.", 11.40, "DEF", 5.3, "LEE"), output.Players.Single(p => p.Player == "Matheus N."));
-        Assert.Equal(new PredictedPlayer(2, "Haaland", 22.57, "FWD", 14.7, "LEE"), output.Players.Single(p => p.Player == "Haaland"));
-        Assert.Equal(new PredictedPlayer(4, "E.Le Fée", 15.91, "MID", 4.8, "NEW"), output.Players.Single(p => p.Player == "E.Le Fée"));
+        Assert.Equal(new PredictedPlayer(1, "Martinez", 10.73, "GK", 5.0, "AVL", 1), output.Players[0]);
+        Assert.Equal(new PredictedPlayer(9, "Matheus N.", 11.40, "DEF", 5.3, "LEE", 4), output.Players.Single(p => p.Player == "Matheus N."));
+        Assert.Equal(new PredictedPlayer(17, "Haaland", 22.57, "FWD", 14.7, "LEE", 2), output.Players.Single(p => p.Player == "Haaland"));
+        Assert.Equal(new PredictedPlayer(14, "E.Le Fée", 15.91, "MID", 4.8, "NEW", 4), output.Players.Single(p => p.Player == "E.Le Fée"));
         Assert.Equal(["GK", "DEF", "MID", "FWD"], output.Players.Select(p => p.Position).Distinct());
         Assert.StartsWith("==================================================\nPREDICTED TOP 5 PLAYERS", output.SummaryText, StringComparison.Ordinal);
         Assert.EndsWith("5. Isidor, 14.06pts (£5.0m, NEW)", output.SummaryText, StringComparison.Ordinal);
