@@ -245,9 +245,14 @@ public sealed partial class JobRunner(
         }
 
         environment["LANG"] ??= "C.UTF-8";
+        // A secret reaches a job only when it reads as data (JobSecretPolicy), and never in place of a
+        // variable the console already gave the job: a stored key must not be a way to run code on the host.
         foreach (var (key, value) in secretValues)
         {
-            environment[key] = value;
+            if (JobSecretPolicy.MayReachJob(key) && environment.GetValueOrDefault(key) is null)
+            {
+                environment[key] = value;
+            }
         }
 
         if (airsenalOptions.Value.BinDir is { Length: > 0 } binDir)

@@ -41,6 +41,11 @@ public static partial class SecretKeys
                 "A secret key is 1 to 64 characters: an upper-case letter, then upper-case letters, digits or underscores.");
         }
 
+        if (!IsAdmin(key!) && JobSecretPolicy.Refusal(key!) is { } refusal)
+        {
+            throw new SecretValidationException(refusal);
+        }
+
         if (value is null)
         {
             throw new SecretValidationException($"{key} needs a value (an empty string clears it).");

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace AirsenalOps.Core.Secrets;
 
 /// <summary>What the API and the Settings page may know about a secret: never its value.</summary>
-public sealed record SecretInfo(string Key, bool IsSet, string MaskedValue, DateTimeOffset? UpdatedAt, bool IsAdminKey);
+/// <param name="NotPassedReason">Why a job never gets this key (a key stored before the job policy), else null.</param>
+public sealed record SecretInfo(string Key, bool IsSet, string MaskedValue, DateTimeOffset? UpdatedAt, bool IsAdminKey, string? NotPassedReason = null);
 
 /// <summary>
 /// Secrets at rest: every value written is Fernet-encrypted (except the admin address, which the peer keeps
@@ -28,7 +29,8 @@ public sealed partial class SecretsService(IStorage storage, SecretCipher cipher
         {
             var record = stored.GetValueOrDefault(key);
             var isSet = !string.IsNullOrEmpty(record?.Value);
-            return new SecretInfo(key, isSet, isSet ? SecretMasker.Mask : string.Empty, record?.UpdatedAt, SecretKeys.IsAdmin(key));
+            var isAdmin = SecretKeys.IsAdmin(key);
+            return new SecretInfo(key, isSet, isSet ? SecretMasker.Mask : string.Empty, record?.UpdatedAt, isAdmin, isAdmin ? null : JobSecretPolicy.Refusal(key));
         }).ToList();
     }
 

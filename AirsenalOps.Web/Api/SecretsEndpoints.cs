@@ -26,6 +26,11 @@ public static class SecretsEndpoints
 
     internal static async Task<IResult> UpsertAsync(SecretUpsertRequest? request, SecretsService secrets, CancellationToken cancellationToken)
     {
+        if (AdminKeyRefusal(request?.Key) is { } refused)
+        {
+            return refused;
+        }
+
         try
         {
             await secrets.SetAsync(request?.Key!, request?.Value!, cancellationToken);
@@ -39,6 +44,11 @@ public static class SecretsEndpoints
 
     internal static async Task<IResult> DeleteAsync(string key, SecretsService secrets, CancellationToken cancellationToken)
     {
+        if (AdminKeyRefusal(key) is { } refused)
+        {
+            return refused;
+        }
+
         try
         {
             return await secrets.DeleteAsync(key, cancellationToken)
@@ -50,4 +60,12 @@ public static class SecretsEndpoints
             return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, ex.Message);
         }
     }
+
+    // The admin's identity changes only where the current password is asked for (Settings), so a stolen
+    // token cannot replace the password hash or reopen first-run setup by deleting it.
+    private static IResult? AdminKeyRefusal(string? key) =>
+        key is not null && SecretKeys.IsAdmin(key)
+            ? ApiResults.Error(StatusCodes.Status403Forbidden,
+                $"{key} is the admin's identity and is not written through /api/secrets: change the password on the Settings page, which asks for the current one.")
+            : null;
 }

@@ -125,10 +125,17 @@ public static partial class SessionEndpoints
         return TypedResults.Redirect("/");
     }
 
-    /// <summary>Only local paths: an open redirect after login would hand the session page to another site.</summary>
+    /// <summary>
+    /// Only local paths: an open redirect after login would hand the session page to another site. Browsers
+    /// drop tabs and newlines inside a URL (<c>/\t/evil.example</c> becomes <c>//evil.example</c>) and read
+    /// <c>\</c> as <c>/</c>, so any control character, whitespace or backslash refuses the URL, as does <c>//</c>
+    /// anywhere (a CR/LF would otherwise reach the Location header and fail the response).
+    /// </summary>
     internal static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
+        returnUrl is { Length: > 0 and <= 2048 } url && url.StartsWith('/')
+            && !url.Contains("//", StringComparison.Ordinal)
+            && !url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
+            && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
             ? url
             : "/";
 

@@ -104,6 +104,41 @@ public sealed partial class PageSessionTests : IDisposable
         Assert.Equal("/", signIn.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\n/evil.example/")]
+    [InlineData("/settings\r\nSet-Cookie: x=1")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("/ /evil.example/")]
+    [InlineData("/jobs//evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task SignIn_ReturnUrlThatABrowserTurnsIntoAnotherHost_GoesHome(string returnUrl)
+    {
+        // Issue 13.2: browsers drop the tab, so "/<TAB>/evil.example/" landed on evil.example; CR/LF gave a 500.
+        var signIn = await PostFormAsync(Browser(), "/login", "/auth/login", new()
+        {
+            ["email"] = AuthTestData.AdminEmail,
+            ["password"] = AuthTestData.AdminPassword,
+            ["returnUrl"] = returnUrl,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/", signIn.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignIn_ALocalReturnUrlWithAQuery_IsKept()
+    {
+        var signIn = await PostFormAsync(Browser(), "/login", "/auth/login", new()
+        {
+            ["email"] = AuthTestData.AdminEmail,
+            ["password"] = AuthTestData.AdminPassword,
+            ["returnUrl"] = "/jobs?status=failed",
+        });
+
+        Assert.Equal("/jobs?status=failed", signIn.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task PasswordChange_EndsExistingSessions()
     {

@@ -39,8 +39,8 @@ public sealed class SecretKeysTests
     public void Validate_RefusesAKeyLongerThan64_AndAValueOver4KB()
     {
         Assert.Throws<SecretValidationException>(() => SecretKeys.Validate("A" + new string('B', 64), "x"));
-        SecretKeys.Validate("A" + new string('B', 63), new string('x', 4096));
-        Assert.Throws<SecretValidationException>(() => SecretKeys.Validate("KEY", new string('x', 4097)));
+        SecretKeys.Validate("A_" + new string('B', 62), new string('x', 4096));
+        Assert.Throws<SecretValidationException>(() => SecretKeys.Validate("MY_KEY", new string('x', 4097)));
     }
 
     [Fact]
