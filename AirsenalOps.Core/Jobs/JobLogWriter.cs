@@ -84,10 +84,6 @@ internal sealed class JobLogWriter
     public ValueTask WriteAsync(LogSource source, string text, CancellationToken cancellationToken) =>
         WriteAsync(source, [new OutputPiece(false, text)], cancellationToken);
 
-    /// <summary>A passing progress-bar state: pushed live and parsed for progress, not stored.</summary>
-    public ValueTask RedrawnAsync(string text, CancellationToken cancellationToken) =>
-        WriteAsync(LogSource.Stdout, [new OutputPiece(true, text)], cancellationToken);
-
     /// <summary>
     /// Lines and redraws of one pipe read, in order. Throws <see cref="ChannelClosedException"/> once the writer
     /// is complete or has failed (then with the failure inside), like a closed queue.

@@ -26,9 +26,6 @@ public static class ProcessGroup
     /// <summary>True while the process exists (a zombie counts until it is reaped).</summary>
     public static bool IsAlive(int pid) => pid > 1 && (Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM */);
 
-    /// <summary>True while any process of the group exists.</summary>
-    public static bool GroupExists(int pgid) => pgid > 1 && (Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM */);
-
     /// <summary>True when <paramref name="pid"/> leads its own process group.</summary>
     public static bool LeadsGroup(int pid) => pid > 1 && GetPgid(pid) == pid;
 

@@ -56,10 +56,6 @@ public sealed partial class ScheduleService(
     public Task<ScheduleRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         storage.Schedules.GetAsync(id, cancellationToken);
 
-    /// <summary>Known deadlines (cached by the source).</summary>
-    public Task<IReadOnlyList<DateTimeOffset>> DeadlinesAsync(CancellationToken cancellationToken) =>
-        deadlines.GetDeadlinesAsync(cancellationToken);
-
     /// <summary>The next <paramref name="count"/> run times from now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> NextRunsAsync(ScheduleRecord schedule, int count, CancellationToken cancellationToken)
     {

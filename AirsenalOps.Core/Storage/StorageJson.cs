@@ -35,11 +35,6 @@ public static class StorageJson
         _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(stream.ToString()),
     };
 
-    public static JobStatus ParseStatus(string text) =>
-        Enum.TryParse<JobStatus>(text, ignoreCase: true, out var status)
-            ? status
-            : throw new FormatException($"Unknown job status '{text}'.");
-
     public static LogSource ParseSource(string text) =>
         Enum.TryParse<LogSource>(text, ignoreCase: true, out var stream) ? stream : LogSource.Stdout;
 }
