@@ -9,19 +9,17 @@ namespace AirsenalOps.Core.Jobs;
 
 /// <summary>
 /// The queue worker: recovers jobs a dead console left running, claims pending jobs atomically, runs
-/// them (one at a time unless JOB_CONCURRENCY allows concurrency-safe commands side by side) and
-/// decides each job's next state: completed, a retry after a backoff, failed or cancelled.
+/// them (one at a time unless JOB_CONCURRENCY allows concurrency-safe commands side by side) and has
+/// <see cref="JobStateChanger"/> settle each attempt as <see cref="JobTransitions.Finish"/> decides.
 /// </summary>
 public sealed partial class JobEngine : BackgroundService
 {
-    private const string InterruptedError = "Interrupted: the console stopped while the job was running.";
-
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
 
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
-    private readonly JobNotifier _notifier;
+    private readonly JobStateChanger _changer;
     private readonly JobRunner _runner;
     private readonly JobOptions _options;
     private readonly TimeProvider _time;
@@ -29,16 +27,15 @@ public sealed partial class JobEngine : BackgroundService
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
 
-    public JobEngine(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobRunner runner, IOptions<JobOptions> options, TimeProvider time, ILogger<JobEngine> logger)
+    public JobEngine(IStorage storage, CommandCatalogue catalogue, JobStateChanger changer, JobRunner runner, IOptions<JobOptions> options, TimeProvider time, ILogger<JobEngine> logger)
     {
         _storage = storage;
         _catalogue = catalogue;
-        _notifier = notifier;
+        _changer = changer;
         _runner = runner;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _runner.ProgressRead += (jobId, progress) => _ = RecordProgressAsync(jobId, progress);
     }
 
     /// <summary>This console instance, as written in <see cref="JobRecord.Owner"/>.</summary>
@@ -149,13 +146,12 @@ public sealed partial class JobEngine : BackgroundService
             }
         }
 
-        var job = await _storage.Jobs.ClaimNextAsync(new JobClaim(InstanceId, _time.GetUtcNow(), allowed), stoppingToken);
+        var job = await _changer.ClaimNextAsync(new JobClaim(InstanceId, _time.GetUtcNow(), allowed), stoppingToken);
         if (job is null)
         {
             return false;
         }
 
-        _notifier.Publish(new JobChangedEvent(job));
         ValidatedCommand validated;
         try
         {
@@ -164,12 +160,7 @@ public sealed partial class JobEngine : BackgroundService
         catch (JobValidationException ex)
         {
             // A job stored by an older console (or a command since removed) cannot run at all.
-            var failed = job with { Status = JobStatus.Failed, Error = ex.Message, CompletedAt = _time.GetUtcNow(), Owner = null };
-            if (await _storage.Jobs.UpdateAsync(failed, JobStatus.Running, CancellationToken.None))
-            {
-                _notifier.Publish(new JobChangedEvent(failed));
-            }
-
+            await _changer.ChangeAsync(job.Id, current => JobTransitions.Reject(current, ex.Message, _time.GetUtcNow()), CancellationToken.None);
             return true;
         }
 
@@ -185,7 +176,7 @@ public sealed partial class JobEngine : BackgroundService
         try
         {
             var attempt = job.Attempts.Count + 1;
-            var outcome = await _runner.RunAsync(job, validated, attempt, cancel.Token, stoppingToken);
+            var outcome = await _runner.RunAsync(job, validated, attempt, new ProgressRecorder(this, job.Id), cancel.Token, stoppingToken);
             await FinishWhenStorageAnswersAsync(job.Id, validated.Command, outcome, stoppingToken);
         }
         catch (Exception ex)
@@ -233,70 +224,12 @@ public sealed partial class JobEngine : BackgroundService
         }
     }
 
-    /// <summary>Writes the job's next state; a cancel that raced with the end of the run wins.</summary>
+    /// <summary>Writes the job's next state (<see cref="JobTransitions.Finish"/>); throws while the store fails.</summary>
     private async Task FinishAsync(string jobId, JobCommand command, AttemptOutcome outcome)
     {
-        var attempt = new JobAttempt(outcome.Number, outcome.StartedAt, outcome.EndedAt, outcome.ExitCode, Describe(outcome.Kind), outcome.Error);
-        for (var round = 0; round < 10; round++)
-        {
-            if (await _storage.Jobs.GetAsync(jobId, CancellationToken.None) is not { } current
-                || current.Status is not (JobStatus.Running or JobStatus.Cancelling))
-            {
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            var next = current with
-            {
-                Attempts = [.. current.Attempts, attempt],
-                ExitCode = outcome.ExitCode,
-                ProcessGroupId = null,
-                Owner = null,
-                Hint = outcome.Conclusion?.Hint ?? current.Hint,
-                Output = outcome.Conclusion?.Output ?? current.Output,
-            };
-            string? note = null;
-            if (current.Status == JobStatus.Cancelling || outcome.Kind == AttemptKind.Cancelled)
-            {
-                next = next with { Status = JobStatus.Cancelled, CompletedAt = now, NextAttemptAt = null, Error = "Cancelled by the user." };
-            }
-            else if (outcome.Kind == AttemptKind.Succeeded)
-            {
-                next = next with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100 };
-            }
-            else if (outcome.Retryable && command.RetrySafe && current.RetryCount < current.MaxRetries)
-            {
-                // An interrupted run resumes at once; a failure waits, longer after each attempt.
-                var delay = outcome.Kind == AttemptKind.Interrupted ? TimeSpan.Zero : RetryPolicy.Delay(_options, current.RetryCount + 1, Random.Shared.NextDouble());
-                next = next with { Status = JobStatus.Pending, RetryCount = current.RetryCount + 1, NextAttemptAt = now + delay, Error = outcome.Error, StartedAt = current.StartedAt };
-                note = $"Retry {next.RetryCount} of {current.MaxRetries} in {delay.TotalSeconds:0} s.";
-            }
-            else
-            {
-                next = next with { Status = JobStatus.Failed, CompletedAt = now, Error = outcome.Error };
-                note = current.RetryCount >= current.MaxRetries && current.MaxRetries > 0 ? $"Failed after {current.RetryCount + 1} attempts." : null;
-            }
-
-            if (await _storage.Jobs.UpdateAsync(next, current.Status, CancellationToken.None))
-            {
-                if (note is not null)
-                {
-                    await _runner.AppendSystemLineAsync(jobId, note);
-                }
-
-                _notifier.Publish(new JobChangedEvent(next));
-                return;
-            }
-        }
+        var random = Random.Shared.NextDouble();
+        await _changer.ChangeAsync(jobId, current => JobTransitions.Finish(current, outcome, command.RetrySafe, _options, random, _time.GetUtcNow()), CancellationToken.None);
     }
-
-    private static string Describe(AttemptKind kind) => kind switch
-    {
-        AttemptKind.Succeeded => "completed",
-        AttemptKind.Cancelled => "cancelled",
-        AttemptKind.Interrupted => "interrupted",
-        _ => "failed",
-    };
 
     /// <summary>
     /// Jobs left running or cancelling by a console that died: end whatever is left of their process
@@ -310,28 +243,16 @@ public sealed partial class JobEngine : BackgroundService
             foreach (var job in stuck.Where(j => !_running.ContainsKey(j.Id)))
             {
                 var killed = ProcessGroup.KillLeftovers(job.Id, job.ProcessGroupId);
-                var now = _time.GetUtcNow();
-                var command = _catalogue.Find(job.Command);
-                var attempt = new JobAttempt(job.Attempts.Count + 1, job.StartedAt ?? now, now, null, status == JobStatus.Cancelling ? "cancelled" : "interrupted", InterruptedError);
-                var next = job with { Attempts = [.. job.Attempts, attempt], ProcessGroupId = null, Owner = null };
-                if (status == JobStatus.Cancelling)
-                {
-                    next = next with { Status = JobStatus.Cancelled, CompletedAt = now, Error = "Cancelled by the user." };
-                }
-                else if (command is { RetrySafe: true } && job.RetryCount < job.MaxRetries)
-                {
-                    next = next with { Status = JobStatus.Pending, RetryCount = job.RetryCount + 1, NextAttemptAt = now, Error = InterruptedError };
-                }
-                else
-                {
-                    next = next with { Status = JobStatus.Failed, CompletedAt = now, Error = InterruptedError };
-                }
-
-                if (await _storage.Jobs.UpdateAsync(next, status, cancellationToken))
+                var retrySafe = _catalogue.Find(job.Command) is { RetrySafe: true };
+                // Only the job as found is recovered: one that another console claimed meanwhile is left to it.
+                var change = await _changer.ChangeAsync(
+                    job.Id,
+                    current => current.Status == status && current.Owner == job.Owner ? JobTransitions.Recover(current, retrySafe, _options, _time.GetUtcNow()) : JobTransition.Unchanged,
+                    cancellationToken);
+                if (change is { Written: true, Job: { } next })
                 {
                     LogRecovered(_logger, job.Id, StorageJson.ToText(next.Status), killed);
-                    await _runner.AppendSystemLineAsync(job.Id, $"{InterruptedError} Recovered at start: {(killed > 0 ? "its leftover processes were killed; " : string.Empty)}now {JobDisplay.Status(next)}.");
-                    _notifier.Publish(new JobChangedEvent(next));
+                    await _changer.NoteAsync(job.Id, $"{JobTransitions.InterruptedError} Recovered at start: {(killed > 0 ? "its leftover processes were killed; " : string.Empty)}now {JobDisplay.Status(next)}.");
                 }
             }
         }
@@ -341,20 +262,7 @@ public sealed partial class JobEngine : BackgroundService
     {
         try
         {
-            if (await _storage.Jobs.GetAsync(jobId, CancellationToken.None) is not { Status: JobStatus.Running } current)
-            {
-                return;
-            }
-
-            var updated = current with
-            {
-                Progress = progress.Percent is { } p ? Math.Clamp(p, 0, 100) : current.Progress,
-                Eta = progress.Remaining is { } remaining ? _time.GetUtcNow() + remaining : current.Eta,
-            };
-            if (await _storage.Jobs.UpdateAsync(updated, JobStatus.Running, CancellationToken.None))
-            {
-                _notifier.Publish(new JobChangedEvent(updated));
-            }
+            await _changer.ChangeAsync(jobId, current => JobTransitions.Progress(current, progress, _time.GetUtcNow()), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -366,6 +274,12 @@ public sealed partial class JobEngine : BackgroundService
     {
         _wake.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Progress of one job, written as it is read without holding up the output.</summary>
+    private sealed class ProgressRecorder(JobEngine engine, string jobId) : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value) => _ = engine.RecordProgressAsync(jobId, value);
     }
 
     private sealed class RunningJob(JobCommand command, CancellationTokenSource cancel)

@@ -30,7 +30,7 @@ public sealed record JobActionResult(JobActionStatus Status, string? Detail = nu
 /// <summary>
 /// Everything pages and the API do with jobs. Both faces call this; neither talks to storage directly.
 /// </summary>
-public sealed class JobService(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobEngine engine, ISecretReader secrets, AuditLog audit, IOptions<JobOptions> options, TimeProvider time)
+public sealed class JobService(IStorage storage, CommandCatalogue catalogue, JobNotifier notifier, JobStateChanger changer, JobEngine engine, ISecretReader secrets, IOptions<JobOptions> options, TimeProvider time)
 {
     private const int PageSize = 1000;
 
@@ -52,17 +52,15 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
             Parameters = validated.Parameters,
             Status = JobStatus.Pending,
             CreatedAt = time.GetUtcNow(),
-            MaxRetries = validated.Command.RetrySafe ? options.Value.MaxJobRetries : 0,
+            MaxRetries = JobTransitions.MaxRetriesFor(validated.Command, options.Value),
             CommandLine = masker.Apply(JobRunner.FormatCommandLine(validated.Command.Executable, validated.Arguments)),
         };
-        await storage.Jobs.InsertAsync(job, cancellationToken);
-        notifier.Publish(new JobChangedEvent(job));
-        engine.Wake();
-        await audit.RecordAsync(validated.Command.AuditAs, job.Id, new Dictionary<string, string>
+        await changer.CreateAsync(job, validated.Command.AuditAs, new Dictionary<string, string>
         {
             ["command"] = job.Command,
             ["parameters"] = job.Parameters.ToJsonString(),
-        });
+        }, cancellationToken);
+        engine.Wake();
         return job;
     }
 
@@ -79,136 +77,46 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
     /// A pending job is cancelled at once; a running one moves to "cancelling" and its process tree is
     /// stopped (SIGINT, SIGTERM, SIGKILL). A finished job cannot be cancelled.
     /// </summary>
-    public async Task<JobActionResult> CancelAsync(string id, CancellationToken cancellationToken) =>
-        await AuditedAsync(AuditAction.JobCancelled, id, await CancelCoreAsync(id, cancellationToken));
-
-    private async Task<JobActionResult> CancelCoreAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobActionResult> CancelAsync(string id, CancellationToken cancellationToken)
     {
-        for (var round = 0; round < 10; round++)
+        var change = await changer.ChangeAsync(id, job => JobTransitions.Cancel(job, time.GetUtcNow()), cancellationToken, AuditAction.JobCancelled);
+        if (change is { Status: JobChangeStatus.Done, Job.Status: JobStatus.Cancelling })
         {
-            if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
-            {
-                return JobActionResult.NotFound;
-            }
-
-            switch (job.Status)
-            {
-                case JobStatus.Pending:
-                    var cancelled = job with { Status = JobStatus.Cancelled, CompletedAt = time.GetUtcNow(), NextAttemptAt = null, Error = "Cancelled by the user." };
-                    if (await ChangeAsync(cancelled, JobStatus.Pending, cancellationToken))
-                    {
-                        return JobActionResult.Ok(cancelled);
-                    }
-
-                    break;
-                case JobStatus.Running:
-                    var cancelling = job with { Status = JobStatus.Cancelling };
-                    if (await ChangeAsync(cancelling, JobStatus.Running, cancellationToken))
-                    {
-                        engine.RequestCancel(id);
-                        return JobActionResult.Ok(cancelling);
-                    }
-
-                    break;
-                case JobStatus.Cancelling:
-                    // Asking again is harmless: the stop sequence is already under way.
-                    engine.RequestCancel(id);
-                    return JobActionResult.Ok(job);
-                default:
-                    return JobActionResult.Refused($"Job cannot be cancelled: it is already {StorageJson.ToText(job.Status)}.", job);
-            }
+            // Asking again is harmless: the stop sequence is already under way.
+            engine.RequestCancel(id);
         }
 
-        return JobActionResult.Refused("Job cannot be cancelled: its status keeps changing; try again.", (await GetAsync(id, cancellationToken))!);
+        return Result(change, "Job cannot be cancelled: its status keeps changing; try again.");
     }
 
     /// <summary>
     /// Runs a job again as soon as possible: a waiting retry skips its wait; a failed or cancelled job is
     /// queued for one more attempt.
     /// </summary>
-    public async Task<JobActionResult> RetryNowAsync(string id, CancellationToken cancellationToken) =>
-        await AuditedAsync(AuditAction.JobRetried, id, await RetryNowCoreAsync(id, cancellationToken));
-
-    private async Task<JobActionResult> RetryNowCoreAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobActionResult> RetryNowAsync(string id, CancellationToken cancellationToken)
     {
-        if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
+        var change = await changer.ChangeAsync(id, JobTransitions.RetryNow, cancellationToken, AuditAction.JobRetried);
+        if (change.Status == JobChangeStatus.Done)
         {
-            return JobActionResult.NotFound;
+            engine.Wake();
         }
 
-        JobRecord next;
-        if (job.Status == JobStatus.Pending)
-        {
-            if (job.NextAttemptAt is null)
-            {
-                return JobActionResult.Refused("Job is already queued to run.", job);
-            }
-
-            next = job with { NextAttemptAt = null };
-        }
-        else if (job.Status is JobStatus.Failed or JobStatus.Cancelled)
-        {
-            next = job with
-            {
-                Status = JobStatus.Pending,
-                NextAttemptAt = null,
-                CompletedAt = null,
-                RetryCount = job.RetryCount + 1,
-                MaxRetries = Math.Max(job.MaxRetries, job.RetryCount + 1),
-            };
-        }
-        else
-        {
-            return JobActionResult.Refused($"Job cannot be retried: it is {StorageJson.ToText(job.Status)}.", job);
-        }
-
-        if (!await ChangeAsync(next, job.Status, cancellationToken))
-        {
-            return JobActionResult.Refused("Job changed meanwhile; reload and try again.", job);
-        }
-
-        engine.Wake();
-        return JobActionResult.Ok(next);
+        return Result(change, "Job changed meanwhile; reload and try again.");
     }
 
     /// <summary>Stops a waiting retry: the job becomes failed with its last error.</summary>
     public async Task<JobActionResult> GiveUpAsync(string id, CancellationToken cancellationToken) =>
-        await AuditedAsync(AuditAction.JobGivenUp, id, await GiveUpCoreAsync(id, cancellationToken));
+        Result(
+            await changer.ChangeAsync(id, job => JobTransitions.GiveUp(job, time.GetUtcNow()), cancellationToken, AuditAction.JobGivenUp),
+            "Job changed meanwhile; reload and try again.");
 
-    private async Task<JobActionResult> GiveUpCoreAsync(string id, CancellationToken cancellationToken)
+    private static JobActionResult Result(JobChange change, string contended) => change switch
     {
-        if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
-        {
-            return JobActionResult.NotFound;
-        }
-
-        if (!JobDisplay.IsWaitingRetry(job))
-        {
-            return JobActionResult.Refused($"Only a job waiting for a retry can be given up; it is {JobDisplay.Status(job)}.", job);
-        }
-
-        var failed = job with
-        {
-            Status = JobStatus.Failed,
-            NextAttemptAt = null,
-            CompletedAt = time.GetUtcNow(),
-            Error = $"Gave up after {job.Attempts.Count} attempt(s). Last error: {job.Error}",
-        };
-        return await ChangeAsync(failed, JobStatus.Pending, cancellationToken)
-            ? JobActionResult.Ok(failed)
-            : JobActionResult.Refused("Job changed meanwhile; reload and try again.", job);
-    }
-
-    /// <summary>Records an action that took effect; a refused one changed nothing and is not an entry.</summary>
-    private async Task<JobActionResult> AuditedAsync(AuditAction action, string id, JobActionResult result)
-    {
-        if (result.Status == JobActionStatus.Done && result.Job is { } job)
-        {
-            await audit.RecordAsync(action, id, new Dictionary<string, string> { ["command"] = job.Command, ["status"] = StorageJson.ToText(job.Status) });
-        }
-
-        return result;
-    }
+        { Status: JobChangeStatus.Done, Job: { } job } => JobActionResult.Ok(job),
+        { Status: JobChangeStatus.Refused, Job: { } job } => JobActionResult.Refused(change.Refusal!, job),
+        { Status: JobChangeStatus.Contended, Job: { } job } => JobActionResult.Refused(contended, job),
+        _ => JobActionResult.NotFound,
+    };
 
     public Task<IReadOnlyList<LogLine>> ReadLogsAsync(string id, long afterSeq, int limit, CancellationToken cancellationToken) =>
         storage.Logs.ReadAsync(id, afterSeq, Math.Clamp(limit, 1, 10_000), cancellationToken);
@@ -248,7 +156,7 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
             return JobActionResult.NotFound;
         }
 
-        if (job.Status is JobStatus.Running or JobStatus.Cancelling)
+        if (!JobTransitions.CanDeleteLogs(job))
         {
             return JobActionResult.Refused("Cannot delete the logs of a running job.", job);
         }
@@ -256,7 +164,7 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         await storage.Logs.DeleteAsync(id, cancellationToken);
         if (job.LegacyLogs is { Count: > 0 })
         {
-            await storage.Jobs.UpdateAsync(job with { LegacyLogs = null }, job.Status, cancellationToken);
+            await changer.ChangeAsync(id, JobTransitions.ClearLegacyLogs, cancellationToken);
         }
 
         return JobActionResult.Ok(job);
@@ -270,12 +178,12 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         while (true)
         {
             var page = await storage.Jobs.ListAsync(new JobFilter(Skip: skip, Limit: 500), cancellationToken);
-            foreach (var job in page.Where(j => j.Status is not (JobStatus.Running or JobStatus.Cancelling)))
+            foreach (var job in page.Where(JobTransitions.CanDeleteLogs))
             {
                 var lines = await storage.Logs.DeleteAsync(job.Id, cancellationToken);
                 if (job.LegacyLogs is { Count: > 0 })
                 {
-                    await storage.Jobs.UpdateAsync(job with { LegacyLogs = null }, job.Status, cancellationToken);
+                    await changer.ChangeAsync(job.Id, JobTransitions.ClearLegacyLogs, cancellationToken);
                     lines++;
                 }
 
@@ -424,16 +332,5 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
                 yield return e;
             }
         }
-    }
-
-    private async Task<bool> ChangeAsync(JobRecord job, JobStatus expected, CancellationToken cancellationToken)
-    {
-        if (!await storage.Jobs.UpdateAsync(job, expected, cancellationToken))
-        {
-            return false;
-        }
-
-        notifier.Publish(new JobChangedEvent(job));
-        return true;
     }
 }

@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
 
         services.AddSingleton<CommandCatalogue>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton<JobStateChanger>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<JobEngine>());

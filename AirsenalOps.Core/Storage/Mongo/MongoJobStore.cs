@@ -49,7 +49,7 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
         }
 
         // One FindOneAndUpdate: the server applies it to one document atomically, so of several
-        // claimers exactly one sees the pending job.
+        // claimers exactly one sees the pending job. The fields set are JobTransitions.Claim's.
         var document = await jobs.FindOneAndUpdateAsync(
             filter,
             Builders<BsonDocument>.Update

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AirsenalOps.Core.Jobs;
 using Microsoft.Data.Sqlite;
 
 namespace AirsenalOps.Core.Storage.Sqlite;
@@ -85,13 +86,7 @@ internal sealed class SqliteJobStore(SqliteStorage storage) : IJobStore
             return null;
         }
 
-        var claimed = Deserialize(doc) with
-        {
-            Status = JobStatus.Running,
-            StartedAt = claim.Now,
-            Owner = claim.Owner,
-            NextAttemptAt = null,
-        };
+        var claimed = JobTransitions.Claim(Deserialize(doc), claim);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE jobs SET status = $status, next_attempt_at = $next, doc = $doc WHERE id = $id;";

@@ -1,0 +1,214 @@
+using AirsenalOps.Core.Jobs.Commands;
+using AirsenalOps.Core.Storage;
+
+namespace AirsenalOps.Core.Jobs;
+
+/// <summary>
+/// What one transition decided: write <see cref="Next"/> (and log <see cref="Note"/>), leave the job as it is,
+/// or refuse with a reason. Pure data: <see cref="JobStateChanger"/> carries it out.
+/// </summary>
+public sealed record JobTransition(JobTransitionKind Kind, JobRecord? Next = null, string? Note = null, string? Refusal = null)
+{
+    /// <summary>Nothing to write, and that is fine (a cancel asked twice, the end of a job already settled).</summary>
+    public static JobTransition Unchanged { get; } = new(JobTransitionKind.Unchanged);
+
+    public static JobTransition To(JobRecord next, string? note = null) => new(JobTransitionKind.Write, next, note);
+
+    public static JobTransition Refuse(string reason) => new(JobTransitionKind.Refused, Refusal: reason);
+}
+
+public enum JobTransitionKind
+{
+    Write,
+    Unchanged,
+    Refused,
+}
+
+/// <summary>
+/// Every change of a job's state, as pure functions of the job as stored now: claim, start, progress, finish,
+/// recover, cancel, retry now, give up. The pages and the API ask the <c>Can…</c> checks which actions apply;
+/// <see cref="JobStateChanger"/> applies the transitions with a compare-and-set. How a job is retried is
+/// decided here and nowhere else (<see cref="AfterAttempt"/>, with <see cref="RetryPolicy"/> below).
+/// </summary>
+public static class JobTransitions
+{
+    public const string CancelledByUser = "Cancelled by the user.";
+
+    public const string InterruptedError = "Interrupted: the console stopped while the job was running.";
+
+    /// <summary>How many retries a new job of <paramref name="command"/> gets: none unless running it twice is safe.</summary>
+    public static int MaxRetriesFor(JobCommand command, JobOptions options) => command.RetrySafe ? options.MaxJobRetries : 0;
+
+    public static bool CanCancel(JobRecord job) => job.Status is JobStatus.Pending or JobStatus.Running;
+
+    public static bool CanRetryNow(JobRecord job) =>
+        job.Status is JobStatus.Failed or JobStatus.Cancelled || (job.Status == JobStatus.Pending && job.NextAttemptAt is not null);
+
+    public static bool CanGiveUp(JobRecord job) => JobDisplay.IsWaitingRetry(job);
+
+    /// <summary>A running job's log is still being written.</summary>
+    public static bool CanDeleteLogs(JobRecord job) => job.Status is not (JobStatus.Running or JobStatus.Cancelling);
+
+    /// <summary>
+    /// What a claim makes of a pending job. The stores apply it atomically (SQLite in its transaction, MongoDB as
+    /// the same fields in one FindOneAndUpdate), so it is the one transition that does not pass the state changer.
+    /// </summary>
+    public static JobRecord Claim(JobRecord job, JobClaim claim) =>
+        job with { Status = JobStatus.Running, StartedAt = claim.Now, Owner = claim.Owner, NextAttemptAt = null };
+
+    /// <summary>A claimed job whose command or parameters the catalogue no longer accepts cannot run at all.</summary>
+    public static JobTransition Reject(JobRecord current, string error, DateTimeOffset now) =>
+        current.Status == JobStatus.Running
+            ? JobTransition.To(current with { Status = JobStatus.Failed, Error = error, CompletedAt = now, Owner = null })
+            : JobTransition.Unchanged;
+
+    /// <summary>The attempt's process started: its group is recorded so that a restarted console can end it.</summary>
+    public static JobTransition Start(JobRecord current, int processGroupId, string commandLine) =>
+        current.IsFinished
+            ? JobTransition.Refuse("The job ended before its process started.")
+            : JobTransition.To(current with { ProcessGroupId = processGroupId, CommandLine = commandLine, Progress = null, Eta = null });
+
+    public static JobTransition Progress(JobRecord current, JobProgress progress, DateTimeOffset now) =>
+        current.Status != JobStatus.Running
+            ? JobTransition.Unchanged
+            : JobTransition.To(current with
+            {
+                Progress = progress.Percent is { } p ? Math.Clamp(p, 0, 100) : current.Progress,
+                Eta = progress.Remaining is { } remaining ? now + remaining : current.Eta,
+            });
+
+    /// <summary>The job's next state after an attempt ended; a cancel that raced with the end of the run wins.</summary>
+    /// <param name="random">A number in [0, 1) for the backoff's jitter.</param>
+    public static JobTransition Finish(JobRecord current, AttemptOutcome outcome, bool retrySafe, JobOptions options, double random, DateTimeOffset now)
+    {
+        if (current.Status is not (JobStatus.Running or JobStatus.Cancelling))
+        {
+            return JobTransition.Unchanged;
+        }
+
+        var attempt = new JobAttempt(outcome.Number, outcome.StartedAt, outcome.EndedAt, outcome.ExitCode, Describe(outcome.Kind), outcome.Error);
+        var ended = current with
+        {
+            Attempts = [.. current.Attempts, attempt],
+            ExitCode = outcome.ExitCode,
+            ProcessGroupId = null,
+            Owner = null,
+            Hint = outcome.Conclusion?.Hint ?? current.Hint,
+            Output = outcome.Conclusion?.Output ?? current.Output,
+        };
+        return AfterAttempt(current, ended, outcome.Kind, outcome.Error, outcome.Retryable && retrySafe, options, random, now);
+    }
+
+    /// <summary>
+    /// A job left running or cancelling by a console that died (its leftover processes already killed): the
+    /// interrupted attempt is recorded and the job goes on as after any interrupted attempt.
+    /// </summary>
+    public static JobTransition Recover(JobRecord current, bool retrySafe, JobOptions options, DateTimeOffset now)
+    {
+        var kind = current.Status == JobStatus.Cancelling ? AttemptKind.Cancelled : AttemptKind.Interrupted;
+        var outcome = new AttemptOutcome(kind, current.Attempts.Count + 1, current.StartedAt ?? now, now, null, InterruptedError, true, null);
+        return Finish(current, outcome, retrySafe, options, 0, now);
+    }
+
+    /// <summary>
+    /// A pending job is cancelled at once; a running one becomes "cancelling" while its process tree is stopped;
+    /// asking again while it stops is harmless. A finished job cannot be cancelled.
+    /// </summary>
+    public static JobTransition Cancel(JobRecord current, DateTimeOffset now) => current.Status switch
+    {
+        JobStatus.Pending => JobTransition.To(current with { Status = JobStatus.Cancelled, CompletedAt = now, NextAttemptAt = null, Error = CancelledByUser }),
+        JobStatus.Running => JobTransition.To(current with { Status = JobStatus.Cancelling }),
+        JobStatus.Cancelling => JobTransition.Unchanged,
+        _ => JobTransition.Refuse($"Job cannot be cancelled: it is already {StorageJson.ToText(current.Status)}."),
+    };
+
+    /// <summary>A waiting retry skips its wait; a failed or cancelled job is queued for one more attempt.</summary>
+    public static JobTransition RetryNow(JobRecord current)
+    {
+        if (current.Status == JobStatus.Pending)
+        {
+            return current.NextAttemptAt is null
+                ? JobTransition.Refuse("Job is already queued to run.")
+                : JobTransition.To(current with { NextAttemptAt = null });
+        }
+
+        return CanRetryNow(current)
+            ? JobTransition.To(current with
+            {
+                Status = JobStatus.Pending,
+                NextAttemptAt = null,
+                CompletedAt = null,
+                RetryCount = current.RetryCount + 1,
+                MaxRetries = Math.Max(current.MaxRetries, current.RetryCount + 1),
+            })
+            : JobTransition.Refuse($"Job cannot be retried: it is {StorageJson.ToText(current.Status)}.");
+    }
+
+    /// <summary>Stops a waiting retry: the job becomes failed with its last error.</summary>
+    public static JobTransition GiveUp(JobRecord current, DateTimeOffset now) =>
+        CanGiveUp(current)
+            ? JobTransition.To(current with
+            {
+                Status = JobStatus.Failed,
+                NextAttemptAt = null,
+                CompletedAt = now,
+                Error = $"Gave up after {current.Attempts.Count} attempt(s). Last error: {current.Error}",
+            })
+            : JobTransition.Refuse($"Only a job waiting for a retry can be given up; it is {JobDisplay.Status(current)}.");
+
+    /// <summary>The older console's inline log lines go with the job's stored log.</summary>
+    public static JobTransition ClearLegacyLogs(JobRecord current) =>
+        current.LegacyLogs is { Count: > 0 } ? JobTransition.To(current with { LegacyLogs = null }) : JobTransition.Unchanged;
+
+    /// <summary>
+    /// The retry rule. An attempt that may be retried (the outcome allows it, the command is safe to run twice and
+    /// attempts are left) goes back to pending: at once after an interruption, after a growing backoff after a
+    /// failure. A cancel (asked while it ran) always wins.
+    /// </summary>
+    private static JobTransition AfterAttempt(JobRecord current, JobRecord ended, AttemptKind kind, string? error, bool retryable, JobOptions options, double random, DateTimeOffset now)
+    {
+        if (current.Status == JobStatus.Cancelling || kind == AttemptKind.Cancelled)
+        {
+            return JobTransition.To(ended with { Status = JobStatus.Cancelled, CompletedAt = now, NextAttemptAt = null, Error = CancelledByUser });
+        }
+
+        if (kind == AttemptKind.Succeeded)
+        {
+            return JobTransition.To(ended with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100 });
+        }
+
+        if (retryable && current.RetryCount < current.MaxRetries)
+        {
+            var delay = kind == AttemptKind.Interrupted ? TimeSpan.Zero : RetryPolicy.Delay(options, current.RetryCount + 1, random);
+            var next = ended with { Status = JobStatus.Pending, RetryCount = current.RetryCount + 1, NextAttemptAt = now + delay, Error = error, StartedAt = current.StartedAt };
+            return JobTransition.To(next, $"Retry {next.RetryCount} of {current.MaxRetries} in {delay.TotalSeconds:0} s.");
+        }
+
+        var note = current.RetryCount >= current.MaxRetries && current.MaxRetries > 0 ? $"Failed after {current.RetryCount + 1} attempts." : null;
+        return JobTransition.To(ended with { Status = JobStatus.Failed, CompletedAt = now, Error = error }, note);
+    }
+
+    private static string Describe(AttemptKind kind) => kind switch
+    {
+        AttemptKind.Succeeded => "completed",
+        AttemptKind.Cancelled => "cancelled",
+        AttemptKind.Interrupted => "interrupted",
+        _ => "failed",
+    };
+}
+
+/// <summary>Exponential backoff between failed attempts: base × 2^(attempt-1), ±10 % jitter, capped.</summary>
+public static class RetryPolicy
+{
+    public const double Jitter = 0.1;
+
+    /// <param name="failedAttempts">How many attempts have failed so far (1 after the first failure).</param>
+    public static TimeSpan Delay(JobOptions options, int failedAttempts, double random)
+    {
+        var exponent = Math.Clamp(failedAttempts - 1, 0, 30);
+        var seconds = Math.Min(options.JobRetryDelaySeconds * Math.Pow(2, exponent), options.JobRetryMaxDelaySeconds);
+        // Jitter keeps several consoles (or several failed jobs) from retrying in lockstep.
+        seconds *= 1 + (Jitter * ((random * 2) - 1));
+        return TimeSpan.FromSeconds(Math.Max(0, seconds));
+    }
+}
