@@ -75,14 +75,16 @@ public sealed partial class JobRunner(
         var firstSeq = await storage.Logs.LastSeqAsync(job.Id, shutdown) + 1;
 
         JobRunContext? context = null;
-        var lastProgress = long.MinValue;
+        // Null until the first reading: GetElapsedTime(long.MinValue, now) overflows to a negative span, which
+        // once dropped every reading below 100 %.
+        long? lastProgress = null;
         Action<string>? onText = ReferenceEquals(command.Hooks, JobHooks.None) ? null : text =>
         {
             if (command.Hooks.OnLine(context!, text) is { } read)
             {
                 // At most one progress write a second: a bar redrawn 50 times a second is one update.
                 var now = time.GetTimestamp();
-                if (time.GetElapsedTime(lastProgress, now) >= TimeSpan.FromSeconds(1) || read.Percent >= 100)
+                if (lastProgress is not { } last || time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) || read.Percent >= 100)
                 {
                     lastProgress = now;
                     progress?.Report(read);

@@ -174,7 +174,7 @@ public static class JobTransitions
 
         if (kind == AttemptKind.Succeeded)
         {
-            return JobTransition.To(ended with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100 });
+            return JobTransition.To(ended with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100, Eta = null });
         }
 
         if (retryable && current.RetryCount < current.MaxRetries)

@@ -64,6 +64,23 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ProgressBelow100_IsStoredWhileTheJobRuns_AndAFinishedJobHasNoEta()
+    {
+        // The throttle once started at long.MinValue: the elapsed time overflowed and every reading below
+        // 100 % was dropped, so a job showed no progress until it ended.
+        var job = await _factory.Jobs.CreateAsync("hooked", new JsonObject { ["count"] = 400 }, CancellationToken.None);
+
+        var running = await _factory.WaitForJobAsync(job.Id, j => j.Progress is < 100 || j.IsFinished, seconds: 60);
+        var done = await _factory.WaitForFinishAsync(job.Id, seconds: 60);
+
+        Assert.False(running.IsFinished, "the job finished before any reading below 100 % was stored");
+        Assert.InRange(running.Progress!.Value, 0, 99);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal(100, done.Progress);
+        Assert.Null(done.Eta);
+    }
+
+    [Fact]
     public async Task Environment_IsCleanBasePlusSecretsAndMarker_AndSecretsAreMasked()
     {
         Environment.SetEnvironmentVariable("AIRSENALOPS_TEST_LEAK", "leaked");
