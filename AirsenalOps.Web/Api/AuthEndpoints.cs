@@ -29,7 +29,7 @@ public static class AuthEndpoints
         LoginRequest? request, HttpContext context, AdminAccount admin, AdminTokens tokens, LoginThrottle throttle, ILoggerFactory loggers)
     {
         var client = ClientAddress.Of(context);
-        if (throttle.RetryAfter(client) is { } wait)
+        if (throttle.TryBegin(client) is { } wait)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -40,12 +40,12 @@ public static class AuthEndpoints
         switch (outcome)
         {
             case LoginOutcome.NotConfigured:
+                throttle.Forgive(client);
                 return ApiResults.Error(StatusCodes.Status401Unauthorized, "Admin credentials not configured");
             case LoginOutcome.Success when identity is not null:
                 throttle.Reset(client);
                 return TypedResults.Ok(new LoginResponse(tokens.Issue(identity.Email), identity.Email));
             default:
-                throttle.RecordFailure(client);
                 SessionEndpoints.LogFailedLogin(loggers.CreateLogger(typeof(AuthEndpoints)), client, "API login");
                 return ApiResults.Error(StatusCodes.Status401Unauthorized, "Invalid credentials");
         }

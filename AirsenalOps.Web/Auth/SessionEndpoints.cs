@@ -1,5 +1,7 @@
 using AirsenalOps.Core.Auth;
 using AirsenalOps.Core.Secrets;
+using AirsenalOps.Web.Api;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +35,7 @@ public static partial class SessionEndpoints
         ILoggerFactory loggers)
     {
         var client = ClientAddress.Of(context);
-        if (throttle.RetryAfter(client) is { } wait)
+        if (throttle.TryBegin(client) is { } wait)
         {
             return Back("/login", returnUrl, "throttled", wait);
         }
@@ -41,12 +43,12 @@ public static partial class SessionEndpoints
         var (outcome, identity) = await admin.VerifyAsync(email, password, context.RequestAborted);
         if (outcome == LoginOutcome.NotConfigured)
         {
+            throttle.Forgive(client);
             return Back("/login", returnUrl, "not-configured");
         }
 
         if (identity is null)
         {
-            throttle.RecordFailure(client);
             LogFailedLogin(loggers.CreateLogger(typeof(SessionEndpoints)), client, "login page");
             return Back("/login", returnUrl, "invalid");
         }
@@ -56,8 +58,15 @@ public static partial class SessionEndpoints
         return TypedResults.Redirect(SafeReturnUrl(returnUrl));
     }
 
-    internal static async Task<IResult> LogoutAsync(HttpContext context, AdminSessions sessions)
+    internal static async Task<IResult> LogoutAsync(HttpContext context, AdminSessions sessions, IAntiforgery antiforgery)
     {
+        // Minimal APIs check antiforgery only on endpoints that bind a form; sign-out binds none, so a
+        // cross-site form could sign the admin out. The layout's form carries the token.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "The sign-out form has expired or came from another site: reload the page and sign out again.");
+        }
+
         var result = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         if (result.Principal is { } user)
         {
@@ -86,17 +95,18 @@ public static partial class SessionEndpoints
             return TypedResults.Redirect("/login");
         }
 
-        if (throttle.RetryAfter(client) is { } wait)
+        if (throttle.TryBegin(client) is { } wait)
         {
             return Back("/setup", null, "throttled", wait);
         }
 
         if (!setup.Matches(code))
         {
-            throttle.RecordFailure(client);
             LogFailedLogin(loggers.CreateLogger(typeof(SessionEndpoints)), client, "first-run setup code");
             return Back("/setup", null, "code", email: email);
         }
+
+        throttle.Forgive(client);
 
         if (!string.Equals(password, confirm, StringComparison.Ordinal))
         {

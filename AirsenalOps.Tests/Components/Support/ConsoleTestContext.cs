@@ -12,12 +12,17 @@ public abstract class ConsoleTestContext : MudTestContext
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <param name="signedIn">Renders as the signed-in admin (the layout shows him).</param>
-    protected ConsoleTestContext(bool signedIn = false)
+    /// <param name="anonymous">Renders with authorization but nobody signed in, as a visitor without a cookie.</param>
+    protected ConsoleTestContext(bool signedIn = false, bool anonymous = false)
     {
         // Services can only be added before the renderer exists, and setting its info creates it.
         if (signedIn)
         {
             AddAuthorization().SetAuthorized("admin");
+        }
+        else if (anonymous)
+        {
+            AddAuthorization();
         }
 
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -8,8 +8,8 @@ public abstract class CoreTestContext : ConsoleTestContext, IAsyncLifetime
 {
     private CoreServices? _core;
 
-    protected CoreTestContext(bool signedIn = false)
-        : base(signedIn)
+    protected CoreTestContext(bool signedIn = false, bool anonymous = false)
+        : base(signedIn, anonymous)
     {
     }
 

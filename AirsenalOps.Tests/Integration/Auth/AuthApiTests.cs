@@ -56,6 +56,20 @@ public sealed class AuthApiTests : IDisposable
     }
 
     [Fact]
+    public async Task FortyConcurrentWrongPasswords_GetOnlyFiveChecks()
+    {
+        // Issue 13.6: the throttle was checked before and counted after the bcrypt check, so concurrent
+        // guesses all passed the check (40 got 14 checks). An attempt is now counted before it is checked.
+        var client = _factory.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { email = AuthTestData.AdminEmail, password = "guess-" + i })));
+
+        Assert.Equal(LoginThrottle.MaxFailures, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(40 - LoginThrottle.MaxFailures, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task Login_AfterFiveFailures_Answers429WithRetryAfter_EvenForTheRightPassword()
     {
         var client = _factory.CreateClient();

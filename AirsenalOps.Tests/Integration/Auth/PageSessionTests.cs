@@ -76,6 +76,21 @@ public sealed partial class PageSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Logout_FromAFormWithoutTheAntiforgeryToken_IsRefused_AndTheSessionLives()
+    {
+        // Issue 13.7: a cross-site form posting to /auth/logout signed the admin out.
+        var browser = Browser();
+        await PostFormAsync(browser, "/login", "/auth/login", new() { ["email"] = AuthTestData.AdminEmail, ["password"] = AuthTestData.AdminPassword });
+
+        using var forged = new FormUrlEncodedContent([]);
+        var logout = await browser.PostAsync(new Uri("/auth/logout", UriKind.Relative), forged);
+
+        Assert.Equal(HttpStatusCode.BadRequest, logout.StatusCode);
+        Assert.Contains("sign out again", await AuthTestData.DetailAsync(logout), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/settings", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task SignIn_WithAWrongPassword_ReturnsToLoginWithAnError_AndIsThrottledAfterFive()
     {
         var browser = Browser();

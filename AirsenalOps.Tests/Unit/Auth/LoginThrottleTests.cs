@@ -38,4 +38,21 @@ public sealed class LoginThrottleTests
 
         Assert.Null(throttle.RetryAfter("c"));
     }
+
+    [Fact]
+    public void TryBegin_CountsTheAttemptFirst_AndForgiveTakesBackOnlyTheNewest()
+    {
+        var throttle = new LoginThrottle(_time);
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        {
+            Assert.Null(throttle.TryBegin("c"));
+        }
+
+        Assert.NotNull(throttle.TryBegin("c"));
+        throttle.Forgive("c");
+        Assert.Null(throttle.TryBegin("c"));
+        Assert.NotNull(throttle.TryBegin("c"));
+        throttle.Reset("c");
+        Assert.Null(throttle.TryBegin("c"));
+    }
 }
