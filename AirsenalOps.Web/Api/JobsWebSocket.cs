@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Web.Configuration;
 using AirsenalOps.Web.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AirsenalOps.Web.Api;
 
@@ -20,7 +22,7 @@ public delegate Task<bool> JobSocketTokenCheck(string? token, CancellationToken 
 /// (<c>{"type":"log","message"}</c>, plus our <c>seq</c> and <c>source</c>), then <c>{"type":"status"}</c>,
 /// then live lines, status changes and <c>{"type":"output","payload"}</c>. "ping" is answered "pong".
 /// </summary>
-public static class JobsWebSocket
+public static partial class JobsWebSocket
 {
     public const int PolicyViolation = 1008;
 
@@ -35,12 +37,17 @@ public static class JobsWebSocket
 
     public static WebApplication MapJobsWebSocket(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.WsRequireToken)
+        {
+            LogTokenNotRequired(app.Logger);
+        }
+
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Map("/ws/jobs/{id}", HandleAsync).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken, LiveSubscribers subscribers)
+    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken, LiveSubscribers subscribers, IOptions<ApiOptions> api)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -51,7 +58,10 @@ public static class JobsWebSocket
 
         var aborted = context.RequestAborted;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        if (!await checkToken(context.Request.Query["token"].FirstOrDefault(), aborted))
+        // Without a token only when WS_REQUIRE_TOKEN=false; a token that is there is always checked.
+        var token = context.Request.Query["token"].FirstOrDefault();
+        var allowed = string.IsNullOrEmpty(token) ? !api.Value.WsRequireToken : await checkToken(token, aborted);
+        if (!allowed)
         {
             await CloseAsync(socket, (WebSocketCloseStatus)PolicyViolation, "Invalid or missing token");
             return;
@@ -237,4 +247,7 @@ public static class JobsWebSocket
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WS_REQUIRE_TOKEN=false: /ws/jobs/{{id}} accepts sockets without a token, so anyone who can reach the console can read every job's log lines, status and output (secrets stay masked). Use it only behind the older console's app on a private network.")]
+    private static partial void LogTokenNotRequired(ILogger logger);
 }

@@ -32,6 +32,14 @@ public sealed record ApiOptions : IValidatableObject
     [ConfigurationKeyName("TRUSTED_PROXIES")]
     public string TrustedProxies { get; init; } = "";
 
+    /// <summary>
+    /// Whether <c>/ws/jobs/{id}</c> refuses a socket without <c>?token=</c> (the default). The older console's
+    /// React app opens its log socket without one; <c>false</c> lets it follow jobs on a private network. A
+    /// socket that brings a token is checked either way.
+    /// </summary>
+    [ConfigurationKeyName("WS_REQUIRE_TOKEN")]
+    public bool WsRequireToken { get; init; } = true;
+
     public IReadOnlyList<string> CorsOriginList =>
         CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
