@@ -107,6 +107,12 @@ public sealed class JobsWebSocketTests : IDisposable
             await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, timeout);
         }
 
+        return await ReceiveUntilAsync(socket, last, timeout);
+    }
+
+    /// <summary>Every message of <paramref name="socket"/> up to <paramref name="last"/>, then a normal close.</summary>
+    internal static async Task<List<JsonObject>> ReceiveUntilAsync(WebSocket socket, Func<JsonObject, bool> last, CancellationToken timeout)
+    {
         var messages = new List<JsonObject>();
         var buffer = new byte[64 * 1024];
         while (true)

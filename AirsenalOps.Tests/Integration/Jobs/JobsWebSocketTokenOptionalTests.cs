@@ -62,28 +62,7 @@ public sealed class JobsWebSocketTokenOptionalTests : IDisposable
     private async Task<List<JsonObject>> ReceiveAllAsync(string path)
     {
         using var socket = await ConnectAsync(path);
-        var timeout = Timeout();
-        var messages = new List<JsonObject>();
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            using var text = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, timeout);
-                text.Write(buffer, 0, result.Count);
-            }
-            while (!result.EndOfMessage);
-
-            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
-            var message = JsonNode.Parse(Encoding.UTF8.GetString(text.ToArray()))!.AsObject();
-            messages.Add(message);
-            if (message["type"]?.GetValue<string>() == "status" && message["status"]?.GetValue<string>() is "completed" or "failed")
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout);
-                return messages;
-            }
-        }
+        return await JobsWebSocketTests.ReceiveUntilAsync(
+            socket, m => m["type"]?.GetValue<string>() == "status" && m["status"]?.GetValue<string>() is "completed" or "failed", Timeout());
     }
 }
