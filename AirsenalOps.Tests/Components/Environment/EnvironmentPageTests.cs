@@ -34,8 +34,9 @@ public sealed class EnvironmentPageTests : CoreTestContext
         // Only the commands that change the real team need the login: a warning, not a failure.
         AssertCheck(page, "secret-FPL_LOGIN", "warning", "Settings page");
         AssertCheck(page, "database", "failed", "setup_db");
-        Assert.NotEmpty(page.FindAll("[data-testid^=check-disk-]"));
-        Assert.Contains("No backups yet", page.Find("[data-testid=no-backups]").TextContent, StringComparison.Ordinal);
+        // The disk checks and the backups list load after the first checks: wait for them, do not assume.
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid^=check-disk-]")), Patience);
+        page.WaitForAssertion(() => Assert.Contains("No backups yet", page.Find("[data-testid=no-backups]").TextContent, StringComparison.Ordinal), Patience);
     }
 
     [Fact]
