@@ -136,7 +136,7 @@ internal sealed class JobLogWriter
         foreach (var piece in pieces)
         {
             // Masked before it is cut: a cut first would leave the start of a secret that crossed it unmasked.
-            var text = Cut(_masker.Apply(piece.Text));
+            var text = Cut(_masker.Apply(piece.Text), piece.Truncated);
             if (piece.Redraw)
             {
                 // Redraws keep their place: lines before them are pushed first, to keep the live order.
@@ -162,15 +162,23 @@ internal sealed class JobLogWriter
         await FlushAsync();
     }
 
-    /// <summary>A masked line cut to <see cref="MaxLineLength"/>; a secret longer than the slack that the cut splits loses its start too.</summary>
-    private string Cut(string text)
+    /// <summary>
+    /// A masked line cut to <see cref="MaxLineLength"/> and marked; also one the splitter already cut (masking may
+    /// have shortened it below the limit, and its end may still be the start of a secret the splitter's cut split).
+    /// </summary>
+    private string Cut(string text, bool cutBefore)
     {
-        if (text.Length <= MaxLineLength)
+        if (text.Length <= MaxLineLength && !cutBefore)
         {
             return text;
         }
 
-        var keep = char.IsHighSurrogate(text[MaxLineLength - 1]) ? MaxLineLength - 1 : MaxLineLength;
+        var keep = Math.Min(text.Length, MaxLineLength);
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
         return _masker.MaskCutEnd(text[..keep]) + LineSplitter.TruncatedMarker;
     }
 
@@ -257,4 +265,5 @@ internal sealed class JobLogWriter
 public sealed class JobLogStoreException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>One line (or, when <see cref="Redraw"/>, a passing progress-bar state) of process output.</summary>
-internal readonly record struct OutputPiece(bool Redraw, string Text);
+/// <param name="Truncated">The splitter cut it at its length limit (no marker yet: the writer masks, then cuts and marks).</param>
+internal readonly record struct OutputPiece(bool Redraw, string Text, bool Truncated = false);

@@ -5,11 +5,12 @@ namespace AirsenalOps.Core.Jobs;
 /// <summary>
 /// Splits process output into lines on <c>\n</c>, <c>\r\n</c> and <c>\r</c>. Text followed by a lone
 /// <c>\r</c> and then overwritten (a tqdm redraw) is reported as a redraw, not as a line, so a bar
-/// redrawn a thousand times is stored once, in its final state. By default a line is kept up to
-/// <see cref="JobLogWriter.MaskSlack"/> past the stored length: the writer masks secrets before it cuts, so a
-/// secret across the cut is masked whole instead of leaking its first part.
+/// redrawn a thousand times is stored once, in its final state. A runaway line is kept up to
+/// <paramref name="maxLineLength"/> and reported as cut (the second argument), with no marker: by default that is
+/// <see cref="JobLogWriter.MaskSlack"/> past the stored length, because the writer masks secrets before it cuts
+/// and marks, so a secret across the cut is masked whole instead of leaking its first part.
 /// </summary>
-internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
+internal sealed class LineSplitter(Action<string, bool> line, Action<string, bool> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
 {
     /// <summary>Ends a line that was cut.</summary>
     public const string TruncatedMarker = " [line truncated]";
@@ -35,7 +36,7 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
                 // The line was redrawn: what was there is only a passing state.
                 if (_current.Length > 0)
                 {
-                    redrawn(_current.ToString());
+                    redrawn(_current.ToString(), _truncated);
                     Clear();
                 }
             }
@@ -50,7 +51,7 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
             if (chars[end] == '\n' && _current.Length == 0 && !_truncated && end <= maxLineLength)
             {
                 // The common case, a whole line inside this chunk: one string, no copy through the builder.
-                line(new string(chars[..end]));
+                line(new string(chars[..end]), false);
             }
             else if (chars[end] == '\n')
             {
@@ -94,7 +95,7 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
 
     private void EmitLine()
     {
-        line(_truncated ? _current.Append(TruncatedMarker).ToString() : _current.ToString());
+        line(_current.ToString(), _truncated);
         Clear();
     }
 

@@ -92,7 +92,9 @@ internal static class ProcessSupervisor
         var bytes = new byte[64 * 1024];
         var chars = new char[bytes.Length + 1];
         var pieces = new List<OutputPiece>();
-        var splitter = new LineSplitter(text => pieces.Add(new OutputPiece(false, text)), text => pieces.Add(new OutputPiece(true, text)));
+        var splitter = new LineSplitter(
+            (text, cut) => pieces.Add(new OutputPiece(false, text, cut)),
+            (text, cut) => pieces.Add(new OutputPiece(true, text, cut)));
         var broken = false;
         while (true)
         {

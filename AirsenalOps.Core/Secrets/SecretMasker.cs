@@ -81,17 +81,30 @@ public sealed class SecretMasker
 
     /// <summary>
     /// For text cut at a length limit (already masked): an end that is the start of a value (the rest of it was cut
-    /// off) becomes ***.
+    /// off) becomes ***, also when escape codes split that start, as <see cref="Apply"/> sees values. An escape
+    /// sequence the cut left unfinished is dropped first: it would show as text, and hide nothing of what precedes it.
     /// </summary>
     public string MaskCutEnd(string text)
     {
+        if (_any is null)
+        {
+            return text;
+        }
+
+        var last = text.LastIndexOf(AnsiSequence.Escape);
+        if (last >= 0 && text.Length - last < AnsiSequence.MaxStringLength && AnsiSequence.Length(text.AsSpan(last)) == 1)
+        {
+            text = text[..last];
+        }
+
+        var (shown, rawIndex) = Visible(text);
         foreach (var value in _values)
         {
-            for (var k = Math.Min(value.Length - 1, text.Length); k > 0; k--)
+            for (var k = Math.Min(value.Length - 1, shown.Length); k > 0; k--)
             {
-                if (text.AsSpan(text.Length - k).SequenceEqual(value.AsSpan(0, k)))
+                if (shown.AsSpan(shown.Length - k).SequenceEqual(value.AsSpan(0, k)))
                 {
-                    return string.Concat(text.AsSpan(0, text.Length - k), Mask);
+                    return string.Concat(text.AsSpan(0, rawIndex[shown.Length - k]), Mask);
                 }
             }
         }
@@ -99,8 +112,11 @@ public sealed class SecretMasker
         return text;
     }
 
-    /// <summary>Masks the values found in the text as shown (escape sequences left out, as <see cref="AnsiSequence"/> reads them).</summary>
-    private string MaskVisible(string text)
+    /// <summary>
+    /// The text as the log view shows it (escape sequences left out, as <see cref="AnsiSequence"/> reads them), and
+    /// for each of its characters the index of that character in <paramref name="text"/>.
+    /// </summary>
+    private static (string Shown, List<int> RawIndex) Visible(string text)
     {
         var visible = new StringBuilder(text.Length);
         var rawIndex = new List<int>(text.Length);
@@ -116,7 +132,13 @@ public sealed class SecretMasker
             rawIndex.Add(i++);
         }
 
-        var shown = visible.ToString();
+        return (visible.ToString(), rawIndex);
+    }
+
+    /// <summary>Masks the values found in the text as shown (see <see cref="Visible"/>).</summary>
+    private string MaskVisible(string text)
+    {
+        var (shown, rawIndex) = Visible(text);
         if (shown.AsSpan().IndexOfAny(_any!) < 0)
         {
             return text;

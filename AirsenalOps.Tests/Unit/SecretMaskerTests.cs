@@ -76,4 +76,36 @@ public sealed class SecretMaskerTests
 
         Assert.Equal("***" + string.Join(" \x1b[1m", values.Select(_ => "***")) + "***", masked);
     }
+
+    [Theory]
+    [InlineData("S3c\u001b[0mr3t-value", "***\u001b[0m")]
+    [InlineData("<\u001b[31mS3c\u001b[1;32mr3t-\u001b[0mvalue>", "<\u001b[31m***\u001b[1;32m\u001b[0m>")]
+    [InlineData("\u001b]0;title\u0007S3cr3t-\u001b[Kvalue", "\u001b]0;title\u0007***\u001b[K")]
+    public void Apply_MasksAValueSplitByEscapeCodes_KeepingTheCodes(string text, string masked)
+    {
+        Assert.Equal(masked, new SecretMasker(["S3cr3t-value"]).Apply(text));
+    }
+
+    [Fact]
+    public void Apply_MasksWhatTheViewShows_WhenAStrayEscapeOnlyLosesItsEsc()
+    {
+        // `ESC [h` before a letter is no sequence (the view shows "[h"), so no value is joined across it; the
+        // plain text every other reader sees is the same.
+        var masker = new SecretMasker(["S3cr3t-value"]);
+        var text = "S3c\u001b[hr3t-value";
+
+        Assert.Same(text, masker.Apply(text));
+        Assert.Equal("S3c[hr3t-value", AirsenalOps.Core.Jobs.Ansi.Strip(text));
+    }
+
+    [Theory]
+    [InlineData("xxS3cr", "xx***")]
+    [InlineData("xxS3c\u001b[0mr3", "xx***")]
+    [InlineData("xxS3c\u001b[3", "xx***")]
+    [InlineData("xx\u001b[31mS", "xx\u001b[31m***")]
+    [InlineData("xx ok", "xx ok")]
+    public void MaskCutEnd_MasksTheStartOfAValue_TheCutLeftAtTheEnd(string text, string masked)
+    {
+        Assert.Equal(masked, new SecretMasker(["S3cr3t-value"]).MaskCutEnd(text));
+    }
 }

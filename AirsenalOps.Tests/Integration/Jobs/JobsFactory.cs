@@ -171,9 +171,12 @@ public static partial class TestCommands
 
     public static JobCommand Env { get; } = Fake("env", [new CommandParameter { Name = "var", Type = ParameterType.String, Required = true }]);
 
+    /// <summary>Prints the value of the secret <c>var</c> names split by escape codes and across the line length limit.</summary>
+    public static JobCommand Leak { get; } = Fake("leak", [new CommandParameter { Name = "var", Type = ParameterType.String, Required = true }]);
+
     public static JobCommand Hooked { get; } = Fake("progress", [Count]) with { Name = "hooked", Hooks = new ProgressHooks() };
 
-    public static IReadOnlyList<JobCommand> All { get; } = [Lines, Progress, Tree, Hang, Chatty, Endless, Fail, Ok, Stdin, StdinAnswered, Env, Hooked];
+    public static IReadOnlyList<JobCommand> All { get; } = [Lines, Progress, Tree, Hang, Chatty, Endless, Fail, Ok, Stdin, StdinAnswered, Env, Leak, Hooked];
 
     private static JobCommand Fake(string mode, IReadOnlyList<CommandParameter> parameters) => new()
     {

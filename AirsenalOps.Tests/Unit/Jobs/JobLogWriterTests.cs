@@ -99,6 +99,35 @@ public sealed class JobLogWriterTests
     }
 
     [Fact]
+    public async Task ARedrawAndALineTheReaderCut_AreMaskedThenCut_SoNoStartOfASecretRemains()
+    {
+        using var subscription = _notifier.Subscribe("job-1");
+        var writer = Create();
+        // The reader cut both in the middle of the secret; masking shortens them far below the limit.
+        var cutInside = string.Concat(Enumerable.Repeat(Secret + " ", 100)) + Secret[..6];
+
+        await writer.WriteAsync(LogSource.Stderr, [new(true, cutInside, Truncated: true), new(false, cutInside, Truncated: true)], CancellationToken.None);
+        await writer.CompleteAsync();
+
+        var expected = string.Concat(Enumerable.Repeat("*** ", 100)) + "***" + LineSplitter.TruncatedMarker;
+        using var timeout = new CancellationTokenSource(Patience);
+        Assert.Equal(expected, Assert.IsType<JobProgressLineEvent>(await subscription.Events.ReadAsync(timeout.Token)).Text);
+        Assert.Equal(expected, Assert.Single(_store.Lines).Text);
+    }
+
+    [Fact]
+    public async Task ALineOverTheLimit_IsCutAfterMasking_AndMarked()
+    {
+        var writer = Create();
+        var line = new string('a', JobLogWriter.MaxLineLength - 4) + Secret + "tail";
+
+        await writer.WriteAsync(LogSource.Stdout, [new(false, line)], CancellationToken.None);
+        await writer.CompleteAsync();
+
+        Assert.Equal(new string('a', JobLogWriter.MaxLineLength - 4) + "***t" + LineSplitter.TruncatedMarker, Assert.Single(_store.Lines).Text);
+    }
+
+    [Fact]
     public async Task TwoReadersAtOnce_GetOneGaplessNumbering_AndEachStreamKeepsItsOrder()
     {
         var writer = Create();

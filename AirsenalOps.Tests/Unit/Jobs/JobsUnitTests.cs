@@ -10,7 +10,10 @@ public sealed class LineSplitterTests
     private readonly List<string> _lines = [];
     private readonly List<string> _redraws = [];
 
-    private LineSplitter Create(int max = 1000) => new(_lines.Add, _redraws.Add, max);
+    private LineSplitter Create(int max = 1000) => new(
+        (text, cut) => _lines.Add(cut ? text + " [cut]" : text),
+        (text, cut) => _redraws.Add(cut ? text + " [cut]" : text),
+        max);
 
     [Fact]
     public void SplitsOnNewlinesAndCrLf_AcrossChunks()
@@ -47,12 +50,15 @@ public sealed class LineSplitterTests
     }
 
     [Fact]
-    public void RunawayLine_IsTruncated()
+    public void RunawayLine_IsTruncated_AndReportedAsCut()
     {
         var splitter = Create(max: 5);
         splitter.Feed("abcdefghij\nok\n");
+        splitter.Feed("klmnopq\rr\n");
 
-        Assert.Equal(["abcde [line truncated]", "ok"], _lines);
+        // No marker of its own: the log writer masks first, then cuts and marks.
+        Assert.Equal(["abcde [cut]", "ok", "r"], _lines);
+        Assert.Equal(["klmno [cut]"], _redraws);
     }
 }
 
@@ -220,6 +226,16 @@ public sealed class AnsiAndDisplayTests
     {
         Assert.Equal("green text", Ansi.Strip("\u001b[32mgreen\u001b[0m text"));
         Assert.Equal("plain", Ansi.Strip("plain"));
+    }
+
+    [Theory]
+    [InlineData("\u001b]0;unterminated title", "]0;unterminated title")]
+    [InlineData("\u001b[hello", "[hello")]
+    [InlineData("a\u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\b", "alinkb")]
+    [InlineData("end\u001b", "end")]
+    public void Strip_ReadsSequencesAsTheViewDoes_WhatIsNoSequenceStays(string text, string plain)
+    {
+        Assert.Equal(plain, Ansi.Strip(text));
     }
 
     [Fact]
