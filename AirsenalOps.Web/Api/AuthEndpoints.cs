@@ -44,7 +44,7 @@ public static class AuthEndpoints
                 return ApiResults.Error(StatusCodes.Status401Unauthorized, "Admin credentials not configured");
             case LoginOutcome.Success when identity is not null:
                 throttle.Reset(client);
-                return TypedResults.Ok(new LoginResponse(tokens.Issue(identity.Email), identity.Email));
+                return TypedResults.Ok(new LoginResponse(tokens.Issue(identity), identity.Email));
             default:
                 SessionEndpoints.LogFailedLogin(loggers.CreateLogger(typeof(AuthEndpoints)), client, "API login");
                 return ApiResults.Error(StatusCodes.Status401Unauthorized, "Invalid credentials");

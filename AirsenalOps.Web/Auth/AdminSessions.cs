@@ -37,7 +37,7 @@ public sealed class AdminSessions : IDisposable
     /// <summary>A session ended or the admin changed: open circuits re-check their user now.</summary>
     public event Action? Changed;
 
-    public static TimeSpan Lifetime => AdminTokens.Lifetime;
+    public static TimeSpan Lifetime => AdminTokens.DefaultLifetime;
 
     public ClaimsPrincipal CreatePrincipal(AdminIdentity admin)
     {

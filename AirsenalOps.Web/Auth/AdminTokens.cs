@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using AirsenalOps.Core.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -7,20 +8,31 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AirsenalOps.Web.Auth;
 
-/// <summary>Issues API tokens like the peer: HS256, 12 hours, the admin address in a claim named <c>email</c>.</summary>
-public sealed class AdminTokens(JwtSigningKey key, TimeProvider time)
+/// <summary>
+/// Issues API tokens like the peer (HS256, 12 hours by default, the admin address in a claim named <c>email</c>)
+/// plus the admin's <c>stamp</c>, so that a token ends when the address or the password changes.
+/// </summary>
+public sealed class AdminTokens(JwtSigningKey key, TimeProvider time, IOptions<JwtOptions> options)
 {
     public const string EmailClaim = "email";
 
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
+    /// <summary>The same digest a session cookie carries (<see cref="AdminIdentity.Stamp"/>).</summary>
+    public const string StampClaim = AdminSessions.StampClaim;
 
-    public string Issue(string email)
+    public const string IssuedAtClaim = "iat";
+
+    /// <summary>The peer's token lifetime, and the session cookie's.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(12);
+
+    public TimeSpan Lifetime => TimeSpan.FromSeconds(options.Value.ExpirationSeconds);
+
+    public string Issue(AdminIdentity admin)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
-            Claims = new Dictionary<string, object> { [EmailClaim] = email },
+            Claims = new Dictionary<string, object> { [EmailClaim] = admin.Email, [StampClaim] = admin.Stamp },
             IssuedAt = now,
             Expires = now + Lifetime,
             SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
@@ -66,19 +78,29 @@ public enum AdminTokenStatus
 
     /// <summary>A valid token for an address that is not the admin's (HTTP 403, WebSocket close 1008).</summary>
     NotAdmin,
+
+    /// <summary>The admin's token from before a change of the admin's credentials (HTTP 401, WebSocket close 1008).</summary>
+    Stale,
 }
 
-public sealed record AdminTokenResult(AdminTokenStatus Status, string? Email, string Detail)
+/// <summary>The bearer handler's failure for a stale token: its message is the 401's <c>detail</c>.</summary>
+public sealed class StaleAdminTokenException(string message) : SecurityTokenValidationException(message);
+
+/// <param name="Expires">When the token expires (a valid token always has an expiry).</param>
+public sealed record AdminTokenResult(AdminTokenStatus Status, string? Email, string Detail, DateTimeOffset? Expires = null)
 {
     public bool IsValid => Status == AdminTokenStatus.Valid;
 }
 
 /// <summary>
 /// Checks a token that does not arrive in an Authorization header (the WebSocket's <c>?token=</c>) with the
-/// same rules as the API's bearer handler, including "is this the admin".
+/// same rules as the API's bearer handler, including "is this the admin" and "is it from before a change of
+/// the admin's credentials" (<see cref="StaleReasonAsync"/>, which the bearer handler calls too).
 /// </summary>
-public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, AdminAccount admin)
+public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, AdminAccount admin, AdminCredentialChanges changes)
 {
+    public const string StaleDetail = "Token was issued before the admin's credentials changed: sign in again";
+
     public async Task<AdminTokenResult> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(token))
@@ -96,9 +118,48 @@ public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer
         }
 
         var email = result.ClaimsIdentity.FindFirst(AdminTokens.EmailClaim)?.Value;
-        return await IsAdminAsync(email, cancellationToken)
-            ? new(AdminTokenStatus.Valid, email, "ok")
-            : new(AdminTokenStatus.NotAdmin, email, "Not allowed");
+        if (!await IsAdminAsync(email, cancellationToken))
+        {
+            return new(AdminTokenStatus.NotAdmin, email, "Not allowed");
+        }
+
+        if (await StaleReasonAsync(new ClaimsPrincipal(result.ClaimsIdentity), cancellationToken) is { } stale)
+        {
+            return new(AdminTokenStatus.Stale, email, stale);
+        }
+
+        return new(AdminTokenStatus.Valid, email, "ok", new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// Why the admin's token no longer counts, or null when it does (or is not the admin's: authorization
+    /// answers that with 403). A token of ours carries the admin's stamp, which must be the current one. A token
+    /// of the older console's shape has none: it counts only if its <c>iat</c> is later than the last change of
+    /// the credentials this console knows of; one without <c>iat</c> only while no change is known.
+    /// </summary>
+    internal async Task<string?> StaleReasonAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var current = await admin.GetAsync(cancellationToken);
+        if (current is null || !current.Is(EmailOf(user)))
+        {
+            return null;
+        }
+
+        if (user.FindFirst(AdminTokens.StampClaim)?.Value is { } stamp)
+        {
+            return string.Equals(stamp, current.Stamp, StringComparison.Ordinal) ? null : StaleDetail;
+        }
+
+        if (await changes.LastChangeAsync(current, cancellationToken) is not { } changed)
+        {
+            return null;
+        }
+
+        // iat counts whole seconds: a token from the very second of the change is refused, not guessed at.
+        return long.TryParse(user.FindFirst(AdminTokens.IssuedAtClaim)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var iat)
+            && iat > changed.ToUnixTimeSeconds()
+            ? null
+            : StaleDetail;
     }
 
     internal async Task<bool> IsAdminAsync(string? email, CancellationToken cancellationToken) =>

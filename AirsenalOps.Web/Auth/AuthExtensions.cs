@@ -31,6 +31,8 @@ public static class AuthExtensions
         services.AddHostedService<JwtSigningKeyCheck>();
         services.AddSingleton<AdminTokens>();
         services.AddSingleton<AdminTokenValidator>();
+        services.AddSingleton<AdminCredentialChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminCredentialChanges>());
 
         // The jobs WebSocket takes its token from ?token=: same rules as the bearer handler.
         services.AddSingleton<JobSocketTokenCheck>(sp =>
@@ -80,6 +82,15 @@ public static class AuthExtensions
                 options.TokenValidationParameters = AdminTokens.ValidationParameters(key, time);
                 options.Events = new JwtBearerEvents
                 {
+                    // A signature and an expiry are not enough: the admin's credentials may have changed since.
+                    OnTokenValidated = async context =>
+                    {
+                        var validator = context.HttpContext.RequestServices.GetRequiredService<AdminTokenValidator>();
+                        if (context.Principal is { } user && await validator.StaleReasonAsync(user, context.HttpContext.RequestAborted) is { } stale)
+                        {
+                            context.Fail(new StaleAdminTokenException(stale));
+                        }
+                    },
                     // Every API error is {"detail"}: say why the token was refused.
                     OnChallenge = async context =>
                     {
@@ -87,6 +98,7 @@ public static class AuthExtensions
                         var detail = context.AuthenticateFailure switch
                         {
                             SecurityTokenExpiredException => "Token has expired",
+                            StaleAdminTokenException stale => stale.Message,
                             not null => "Invalid token",
                             null => "Not authenticated",
                         };

@@ -8,13 +8,18 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AirsenalOps.Web.Auth;
 
-/// <summary>JWT_SECRET, the peer console's HS256 signing secret.</summary>
+/// <summary>JWT_SECRET, the peer console's HS256 signing secret, and how long a token it signs lasts.</summary>
 public sealed record JwtOptions
 {
     public const string SecretFileName = "jwt-secret";
 
     [ConfigurationKeyName("JWT_SECRET")]
     public string? Secret { get; init; }
+
+    /// <summary>Lifetime of an API token in seconds: 12 hours, as the peer's; shorter limits a stolen token.</summary>
+    [ConfigurationKeyName("JWT_EXPIRATION_SECONDS")]
+    [System.ComponentModel.DataAnnotations.Range(1, 7 * 24 * 3600, ErrorMessage = "JWT_EXPIRATION_SECONDS must be between 1 and 604800 (7 days).")]
+    public int ExpirationSeconds { get; init; } = 12 * 3600;
 }
 
 /// <summary>

@@ -48,12 +48,16 @@ internal static class AuthTestData
         return client;
     }
 
-    /// <summary>A token made by hand exactly as the peer's PyJWT does: HS256 over {"email", "exp"}, nothing else.</summary>
-    public static string PeerToken(string secret, string email, DateTimeOffset expires)
+    /// <summary>
+    /// A token made by hand exactly as the peer's PyJWT does: HS256 over {"email", "exp"} and, when given, "iat"
+    /// (the older console's later versions add it); never our "stamp".
+    /// </summary>
+    public static string PeerToken(string secret, string email, DateTimeOffset expires, DateTimeOffset? issuedAt = null)
     {
         static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var header = B64(Encoding.UTF8.GetBytes("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"));
-        var payload = B64(Encoding.UTF8.GetBytes($"{{\"email\":\"{email}\",\"exp\":{expires.ToUnixTimeSeconds()}}}"));
+        var iat = issuedAt is { } at ? $",\"iat\":{at.ToUnixTimeSeconds()}" : string.Empty;
+        var payload = B64(Encoding.UTF8.GetBytes($"{{\"email\":\"{email}\",\"exp\":{expires.ToUnixTimeSeconds()}{iat}}}"));
         var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(header + "." + payload)));
         return header + "." + payload + "." + signature;
     }

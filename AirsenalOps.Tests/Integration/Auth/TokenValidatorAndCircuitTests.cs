@@ -17,7 +17,7 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
     {
         _ = _factory.CreateClient();
         var validator = _factory.Services.GetRequiredService<AdminTokenValidator>();
-        var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue(AuthTestData.AdminEmail);
+        var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue((await _factory.Services.GetRequiredService<AdminAccount>().GetAsync(CancellationToken.None))!);
 
         Assert.Equal(AdminTokenStatus.Valid, (await validator.ValidateAsync(issued, CancellationToken.None)).Status);
         Assert.Equal(AdminTokenStatus.Missing, (await validator.ValidateAsync(null, CancellationToken.None)).Status);
@@ -37,7 +37,7 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
     {
         _ = _factory.CreateClient();
         var check = _factory.Services.GetRequiredService<AirsenalOps.Web.Api.JobSocketTokenCheck>();
-        var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue(AuthTestData.AdminEmail);
+        var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue((await _factory.Services.GetRequiredService<AdminAccount>().GetAsync(CancellationToken.None))!);
 
         Assert.True(await check(issued, CancellationToken.None));
         Assert.False(await check(null, CancellationToken.None));
