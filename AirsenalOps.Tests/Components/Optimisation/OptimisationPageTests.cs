@@ -1,14 +1,32 @@
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Team;
 using AirsenalOps.Tests.Components.Support;
 using AirsenalOps.Tests.Unit.Reports;
 using AirsenalOps.Web.Components.Pages.Optimisation;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 
 namespace AirsenalOps.Tests.Components.Optimisation;
 
 public sealed class OptimisationPageTests : CoreTestContext
 {
+    /// <summary>
+    /// The team service the page checks sellers with, against FPL at <paramref name="fplUrl"/>; by default port 1 on
+    /// loopback, where nothing listens (without FPL_TEAM_ID the page never asks).
+    /// </summary>
+    internal static void AddOfflineTeam(IServiceCollection services, string fplUrl = "http://127.0.0.1:1/api/")
+    {
+        var options = Options.Create(new FplOptions { BaseUrl = fplUrl });
+        services.AddSingleton(new FplBootstrapCache());
+        services.AddSingleton(sp => new FplClient(new HttpClient { BaseAddress = options.Value.BaseUri }, sp.GetRequiredService<FplBootstrapCache>(), options, TimeProvider.System));
+        services.AddTransient(sp => new TeamService(sp.GetRequiredService<FplClient>(), sp.GetRequiredService<AirsenalReports>(), TimeProvider.System));
+    }
+
+    protected override void ConfigureCore(IServiceCollection services) => AddOfflineTeam(services);
+
     private void CreateSampleDatabase()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Core.AirsenalDbPath)!);
