@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
+using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
@@ -26,12 +29,23 @@ public static class ReportsEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetLatestAsync(IStorage storage, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new JsonObject
+    internal static async Task<IResult> GetLatestAsync(IStorage storage, AirsenalReports reports, CancellationToken cancellationToken)
+    {
+        var (optimisation, job) = await LatestOutputAsync(storage, "optimize", cancellationToken);
+        if (optimisation is not null && LatestOptimisation.FromJob(job!) is { } latest)
         {
-            ["prediction"] = await LatestOutputAsync(storage, "predict", cancellationToken),
-            ["optimisation"] = await LatestOutputAsync(storage, "optimize", cancellationToken),
+            // Added to the peer's shape: the whole plan, priced from AIrsenal's database when its newest rows are this run's.
+            var teamId = latest.Strategy?.TeamId;
+            var suggestion = await SuggestionOrNullAsync(reports, teamId, cancellationToken);
+            optimisation["plan"] = OutputText.ToJsonNode(OptimisationPlan.Build(latest, suggestion, TimeZoneInfo.Local));
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["prediction"] = (await LatestOutputAsync(storage, "predict", cancellationToken)).Output,
+            ["optimisation"] = optimisation,
         });
+    }
 
     private static async Task<IResult> GetLatestTagAsync(AirsenalReports reports, string? season, CancellationToken cancellationToken) =>
         await ReportAsync(() => reports.GetLatestPredictionTagAsync(season, cancellationToken));
@@ -66,13 +80,47 @@ public static class ReportsEndpoints
 
     private static async Task<IResult> GetLatestTransfersAsync(
         AirsenalReports reports,
+        JobService jobs,
         [FromServices] ISecretReader secrets,
         [FromQuery(Name = "team_id")] int? teamId,
         CancellationToken cancellationToken)
     {
         // AIrsenal's own "latest" ignores the team; the configured team is the better default.
         teamId ??= (await TeamEndpoints.ReadTeamIdAsync(secrets, cancellationToken)).TeamId;
-        return await ReportAsync(() => reports.GetLatestTransferSuggestionAsync(teamId, cancellationToken));
+        TransferSuggestionReport suggestion;
+        try
+        {
+            suggestion = await reports.GetLatestTransferSuggestionAsync(teamId, cancellationToken);
+        }
+        catch (ReportUnavailableException ex)
+        {
+            return ReportError(ex);
+        }
+
+        // The stored rows stay as they were; "plan" adds what only the printout has (a chip week without transfers,
+        // hits, bank, predicted scores, captaincy). A newest job of another team plans nothing for this one.
+        var latest = await jobs.GetLatestOptimisationAsync(cancellationToken);
+        if (latest?.Strategy?.TeamId is { } planTeam && planTeam != suggestion.FplTeamId)
+        {
+            latest = null;
+        }
+
+        var body = OutputText.ToJsonObject(suggestion);
+        body["plan"] = OutputText.ToJsonNode(OptimisationPlan.Build(latest, suggestion, TimeZoneInfo.Local));
+        return TypedResults.Ok(body);
+    }
+
+    private static async Task<TransferSuggestionReport?> SuggestionOrNullAsync(AirsenalReports reports, int? teamId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reports.GetLatestTransferSuggestionAsync(teamId, cancellationToken);
+        }
+        catch (ReportUnavailableException)
+        {
+            // No database or no rows: the plan is the printout's alone.
+            return null;
+        }
     }
 
     private static async Task<IResult> GetSquadAsync(
@@ -105,22 +153,25 @@ public static class ReportsEndpoints
         }
         catch (ReportUnavailableException ex)
         {
-            return ApiResults.Error(ex.Problem == ReportProblem.DatabaseMissing ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, ex.Message);
+            return ReportError(ex);
         }
     }
 
-    private static async Task<JsonObject?> LatestOutputAsync(IStorage storage, string command, CancellationToken cancellationToken)
+    private static IResult ReportError(ReportUnavailableException ex) =>
+        ApiResults.Error(ex.Problem == ReportProblem.DatabaseMissing ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, ex.Message);
+
+    private static async Task<(JsonObject? Output, JobRecord? Job)> LatestOutputAsync(IStorage storage, string command, CancellationToken cancellationToken)
     {
         var jobs = await storage.Jobs.ListAsync(new JobFilter(JobStatus.Completed, command, 0, LatestScan), cancellationToken);
         var job = jobs.FirstOrDefault(j => j.Output is not null);
         if (job is null)
         {
-            return null;
+            return (null, null);
         }
 
         var result = job.Output!.DeepClone().AsObject();
         result["job_id"] = job.Id;
         result["completed_at"] = job.CompletedAt is { } at ? StorageJson.FormatDate(at) : null;
-        return result;
+        return (result, job);
     }
 }

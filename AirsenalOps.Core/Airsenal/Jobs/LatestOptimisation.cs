@@ -58,6 +58,11 @@ public static class LatestOptimisationQueries
         {
             var completed = await jobs.ListAsync(new JobFilter(JobStatus.Completed, command, Limit: Lookback), cancellationToken);
             var found = completed.Select(LatestOptimisation.FromJob).FirstOrDefault(r => r is not null);
+            if (found is { HasLineup: false })
+            {
+                found = await ReparseAsync(jobs, found, cancellationToken);
+            }
+
             if (found is not null && (newest is null || Finished(found.Job) > Finished(newest.Job)))
             {
                 newest = found;
@@ -68,4 +73,29 @@ public static class LatestOptimisationQueries
     }
 
     private static DateTimeOffset Finished(JobRecord job) => job.CompletedAt ?? job.CreatedAt;
+
+    /// <summary>
+    /// An output stored by an older parser can lack a lineup its printout has (make_squad's bare block was
+    /// missed before 1.15's printout was known): the job's stdout, read again with today's parser, is the
+    /// truth, so the page never claims "no starting XI" for a printout that has one.
+    /// </summary>
+    private static async Task<LatestOptimisation> ReparseAsync(JobService jobs, LatestOptimisation found, CancellationToken cancellationToken)
+    {
+        var stdout = new List<string>();
+        await foreach (var line in jobs.ReadAllLogsAsync(found.Job.Id, cancellationToken))
+        {
+            if (line.Source == LogSource.Stdout)
+            {
+                stdout.Add(line.Text);
+            }
+        }
+
+        if (stdout.Count == 0)
+        {
+            return found;
+        }
+
+        var output = AirsenalOutputParser.Parse(found.Job.Command, stdout, found.Job.CompletedAt ?? found.Job.CreatedAt, found.Job.Parameters);
+        return LatestOptimisation.FromJob(found.Job with { Output = output }) is { HasLineup: true } reparsed ? reparsed : found;
+    }
 }

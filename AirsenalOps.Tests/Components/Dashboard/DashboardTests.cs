@@ -134,6 +134,26 @@ public sealed class DashboardTests : CoreTestContext
         Assert.Equal("2 transfers · GW12: 1 (triple_captain), GW13: 1", page.Find("[data-testid=headline-transfers]").TextContent);
     }
 
+    [Fact]
+    public void OptimisationHeadline_ForANewSquad_ShowsItsExpectedPointsForTheNextGameweek_NotAGain()
+    {
+        // make_squad's 15 buys carry the squad's expected points for GW21 in points_gain.
+        using (var db = new AirsenalDbBuilder(Core.AirsenalDbPath))
+        {
+            for (var i = 1; i <= 15; i++)
+            {
+                db.Suggestion(742663, db.Player(i, $"Player {i}", null, "ARS", "MID", 50, "2627", 21), 1, 21, 55.22, "2026-12-07 12:10:00", season: "2627");
+            }
+        }
+
+        var page = Render<Home>();
+
+        page.WaitForAssertion(() => Assert.Equal("55.22 expected points in GW21", page.Find("[data-testid=headline-squad-points]").TextContent), Patience);
+        Assert.Empty(page.FindAll("[data-testid=headline-gain]"));
+        Assert.Equal("A new 15-player squad", page.Find("[data-testid=headline-transfers]").TextContent);
+        Assert.DoesNotContain("+55.22", page.Find("[data-testid=optimisation-headline]").TextContent, StringComparison.Ordinal);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -1,14 +1,43 @@
+using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Storage;
+using AirsenalOps.Core.Secrets;
+using AirsenalOps.Core.Team;
+using AirsenalOps.Tests.Integration.Team;
 using AirsenalOps.Tests.Components.Support;
 using AirsenalOps.Tests.Unit.Reports;
 using AirsenalOps.Web.Components.Pages.Optimisation;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 
 namespace AirsenalOps.Tests.Components.Optimisation;
 
 public sealed class OptimisationPageTests : CoreTestContext
 {
+    /// <summary>
+    /// The team service the page checks sellers with, against FPL at <paramref name="fplUrl"/>; by default port 1 on
+    /// loopback, where nothing listens (without FPL_TEAM_ID the page never asks).
+    /// </summary>
+    internal static void AddOfflineTeam(IServiceCollection services, Func<string>? fplUrl = null)
+    {
+        services.AddSingleton(new FplBootstrapCache());
+        services.AddSingleton(sp =>
+        {
+            // Read when the page first asks, so a test may start its FPL stub after the services are built.
+            var options = Options.Create(new FplOptions { BaseUrl = fplUrl?.Invoke() ?? "http://127.0.0.1:1/api/" });
+            return new FplClient(new HttpClient { BaseAddress = options.Value.BaseUri }, sp.GetRequiredService<FplBootstrapCache>(), options, TimeProvider.System);
+        });
+        services.AddTransient(sp => new TeamService(sp.GetRequiredService<FplClient>(), sp.GetRequiredService<AirsenalReports>(), TimeProvider.System));
+    }
+
+    protected override void ConfigureCore(IServiceCollection services)
+    {
+        AddOfflineTeam(services);
+        // make_transfers needs the login: with it the page offers Apply transfers.
+        services.AddSingleton<ISecretReader>(new StaticSecrets(new Dictionary<string, string> { ["FPL_LOGIN"] = "me@example.com", ["FPL_PASSWORD"] = "secret" }));
+    }
+
     private void CreateSampleDatabase()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Core.AirsenalDbPath)!);

@@ -134,6 +134,59 @@ public sealed class ReportsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task RealOptimisation_TransfersAndLatest_KeepTheirShapes_AndAddTheWholePlan()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_dbPath)!);
+        File.Copy(RealPlans.DatabaseFixture, _dbPath);
+        var storage = _factory.Services.GetRequiredService<IStorage>();
+        var job = RealPlans.JobRecord(RealOutput.Lines("run_optimization.stdout.txt"), RealPlans.SuggestionTime.AddMinutes(-3), RealPlans.SuggestionTime.AddSeconds(1));
+        await storage.Jobs.InsertAsync(job, CancellationToken.None);
+        var client = Client();
+
+        var transfers = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/reports/transfers/latest", UriKind.Relative));
+        var latest = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/reports/latest", UriKind.Relative));
+
+        // The stored rows, as before.
+        Assert.Equal("2026-12-07 11:59:25.671277", transfers.GetProperty("timestamp").GetString());
+        Assert.Equal(742663, transfers.GetProperty("fpl_team_id").GetInt32());
+        Assert.Equal("Foden", transfers.GetProperty("gameweeks")[0].GetProperty("out")[0].GetProperty("name").GetString());
+        Assert.Equal(3, transfers.GetProperty("gameweeks").GetArrayLength());
+        // Added: the whole plan.
+        var plan = transfers.GetProperty("plan");
+        Assert.Equal("printout", plan.GetProperty("source").GetString());
+        Assert.Equal(job.Id, plan.GetProperty("job_id").GetString());
+        Assert.True(plan.GetProperty("matches_database").GetBoolean());
+        Assert.Equal(177.8, plan.GetProperty("baseline_points").GetDouble());
+        Assert.Equal(199.5, plan.GetProperty("strategy_points").GetDouble());
+        Assert.Equal(("Thiago", "O.Dango"), (plan.GetProperty("captain").GetString(), plan.GetProperty("vice_captain").GetString()));
+        var gameweeks = plan.GetProperty("gameweeks");
+        Assert.Equal([21, 22, 23], gameweeks.EnumerateArray().Select(g => g.GetProperty("gameweek").GetInt32()));
+        Assert.Equal([53.7, 73.7, 88.5], gameweeks.EnumerateArray().Select(g => g.GetProperty("predicted_score").GetDouble()));
+        Assert.Equal([5.4, 5.3, 5.5], gameweeks.EnumerateArray().Select(g => g.GetProperty("bank").GetDouble()));
+        Assert.Equal([0, 0, 0], gameweeks.EnumerateArray().Select(g => g.GetProperty("points_hit").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, gameweeks[0].GetProperty("chip").ValueKind);
+        var second = gameweeks[1].GetProperty("transfers")[1];
+        Assert.Equal(("Woltemade", 6.7, "MCI"), (second.GetProperty("out").GetProperty("name").GetString(), second.GetProperty("out").GetProperty("price").GetDouble(), second.GetProperty("out").GetProperty("team").GetString()));
+        Assert.Equal(("Calvert-Lewin", 5.8, 691), (second.GetProperty("in").GetProperty("name").GetString(), second.GetProperty("in").GetProperty("price").GetDouble(), second.GetProperty("in").GetProperty("fpl_api_id").GetInt32()));
+
+        // The peer's optimisation document is untouched; "plan" is added beside its fields.
+        var optimisation = latest.GetProperty("optimisation");
+        Assert.Equal("optimisation", optimisation.GetProperty("type").GetString());
+        Assert.Equal(job.Id, optimisation.GetProperty("job_id").GetString());
+        Assert.Equal(177.8, optimisation.GetProperty("baseline_points").GetDouble());
+        Assert.Equal(199.5, optimisation.GetProperty("best_points").GetDouble());
+        Assert.Equal(53.7, optimisation.GetProperty("expected_points").GetDouble());
+        Assert.Equal(("O.Dango", "Foden"), (optimisation.GetProperty("transfers")[0].GetProperty("in").GetString(), optimisation.GetProperty("transfers")[0].GetProperty("out").GetString()));
+        Assert.Equal("Thiago", optimisation.GetProperty("captain").GetString());
+        Assert.Equal(11, optimisation.GetProperty("starting_lineup").GetArrayLength());
+        Assert.Equal("Dúbravka", optimisation.GetProperty("starting_lineup")[0].GetProperty("name").GetString());
+        Assert.Equal("GK", optimisation.GetProperty("starting_lineup")[0].GetProperty("position_group").GetString());
+        Assert.StartsWith("================", optimisation.GetProperty("summary_text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5.6, optimisation.GetProperty("plan").GetProperty("gameweeks")[0].GetProperty("transfers")[0].GetProperty("in").GetProperty("price").GetDouble());
+        Assert.Equal(3, optimisation.GetProperty("plan").GetProperty("gameweeks").GetArrayLength());
+    }
+
+    [Fact]
     public async Task MissingDatabase_Is404_AndEmptyDatabase_Is409()
     {
         var client = Client();
