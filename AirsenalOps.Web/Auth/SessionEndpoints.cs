@@ -37,7 +37,7 @@ public static partial class SessionEndpoints
         var client = ClientAddress.Of(context);
         if (throttle.TryBegin(client) is { } wait)
         {
-            return Back("/login", returnUrl, "throttled", wait);
+            return Back("/login", returnUrl, "throttled", wait, email: KeptEmail(email));
         }
 
         var (outcome, identity) = await admin.VerifyAsync(email, password, context.RequestAborted);
@@ -50,7 +50,7 @@ public static partial class SessionEndpoints
         if (identity is null)
         {
             LogFailedLogin(loggers.CreateLogger(typeof(SessionEndpoints)), client, "login page");
-            return Back("/login", returnUrl, "invalid");
+            return Back("/login", returnUrl, "invalid", email: KeptEmail(email));
         }
 
         throttle.Reset(client);
@@ -148,6 +148,13 @@ public static partial class SessionEndpoints
             && !url.StartsWith("/login", StringComparison.OrdinalIgnoreCase)
             ? url
             : "/";
+
+    /// <summary>
+    /// The e-mail a failed sign-in goes back to the form with, so only the password is typed again. Never the password;
+    /// nothing longer than an address can be (RFC 5321), so a pasted essay does not grow the redirect.
+    /// </summary>
+    private static string? KeptEmail(string? email) =>
+        email?.Trim() is { Length: > 0 and <= 254 } kept ? kept : null;
 
     private static RedirectHttpResult Back(string page, string? returnUrl, string error, TimeSpan? wait = null, string? message = null, string? email = null)
     {

@@ -17,6 +17,9 @@ public enum SettingSource
 
     /// <summary>Any other provider (a host's own settings, such as a test host's).</summary>
     Other,
+
+    /// <summary>Unset, so the console generated the value into a file in DATA_DIR at start and uses that.</summary>
+    GeneratedFile,
 }
 
 /// <summary>
@@ -38,6 +41,16 @@ public sealed partial class EffectiveConfiguration(IConfiguration configuration)
         "JWT_SECRET", "SECRET_KEY", "ENCRYPTION_KEY", "METRICS_TOKEN", "ADMIN_TOKEN", "APP_ADMIN_PASSWORD_HASH",
     };
 
+    /// <summary>
+    /// Keys the console generates into DATA_DIR when their variable is unset (the JWT key only in Development):
+    /// such a key is in use, so "not set" would read as a fault. The file names are the generators' own.
+    /// </summary>
+    private static readonly Dictionary<string, string> GeneratedKeyFiles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["JWT_SECRET"] = AirsenalOps.Web.Auth.JwtOptions.SecretFileName,
+        ["ENCRYPTION_KEY"] = AirsenalOps.Core.Secrets.SecretsOptions.KeyFileName,
+    };
+
     /// <summary>Settings that are connection URLs: shown without user, password and query (which may carry credentials).</summary>
     private static readonly HashSet<string> ConnectionUrls = new(StringComparer.OrdinalIgnoreCase) { "MONGO_URL" };
 
@@ -56,7 +69,7 @@ public sealed partial class EffectiveConfiguration(IConfiguration configuration)
 
                 var (raw, source) = Find(key.Name);
                 var value = raw ?? Format(property.GetValue(defaults));
-                settings.Add(Describe(key.Name, Area(type), value, source));
+                settings.Add(GeneratedKey(key.Name, Area(type), value) ?? Describe(key.Name, Area(type), value, source));
             }
         }
 
@@ -86,6 +99,19 @@ public sealed partial class EffectiveConfiguration(IConfiguration configuration)
         var credentials = match.Groups["user"].Success ? "***@" : string.Empty;
         var query = match.Groups["query"].Success ? "?…" : string.Empty;
         return match.Groups["scheme"].Value + credentials + match.Groups["rest"].Value + query;
+    }
+
+    /// <summary>An unset key that the console generated: named by its file (a path, never the key).</summary>
+    private EffectiveSetting? GeneratedKey(string name, string area, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value) || !GeneratedKeyFiles.TryGetValue(name, out var fileName))
+        {
+            return null;
+        }
+
+        var dataDir = Find("DATA_DIR").Value is { Length: > 0 } configured ? configured : new StorageOptions().DataDir;
+        var file = Path.Combine(Path.GetFullPath(dataDir), fileName);
+        return File.Exists(file) ? new EffectiveSetting(name, area, "generated: " + file, SettingSource.GeneratedFile, Redacted: true) : null;
     }
 
     private static EffectiveSetting Describe(string name, string area, string? value, SettingSource source)

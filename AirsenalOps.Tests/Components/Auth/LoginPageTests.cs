@@ -43,6 +43,17 @@ public sealed class LoginPageTests : MudTestContext
     }
 
     [Fact]
+    public void FailedSignIn_KeepsTheEmail_ButNotThePassword()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/login?error=invalid&email=owner%40example.com");
+
+        var page = Render<Login>();
+
+        Assert.Equal("owner@example.com", page.Find("input[name=email]").GetAttribute("value"));
+        Assert.True(string.IsNullOrEmpty(page.Find("input[name=password]").GetAttribute("value")));
+    }
+
+    [Fact]
     public async Task PointsToFirstRunSetup_OnlyWhileNoAdminExists()
     {
         var before = Render<Login>();

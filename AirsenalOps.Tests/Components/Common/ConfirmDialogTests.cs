@@ -37,4 +37,21 @@ public sealed class ConfirmDialogTests : ConsoleTestContext
         Assert.False(await answer!.WaitAsync(Patience));
         Assert.Empty(provider.FindAll("[data-testid=confirm-items]"));
     }
+
+    [Fact]
+    public async Task DismissButton_SaysWhatItWasGiven_AndStillAnswersFalse()
+    {
+        var provider = Render<MudDialogProvider>();
+        var dialogs = Services.GetRequiredService<IDialogService>();
+        Task<bool>? answer = null;
+        await provider.InvokeAsync(() => { answer = dialogs.ConfirmAsync("Cancel job", "Stop it?", "Cancel job", dismissText: "Keep running"); });
+
+        provider.WaitForAssertion(() => Assert.Equal("Keep running", provider.Find("[data-testid=confirm-cancel]").TextContent.Trim()), Patience);
+        provider.Find("[data-testid=confirm-cancel]").Click();
+
+        Assert.False(await answer!.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public void ConfirmDialogs_CloseOnEscape() => Assert.True(ConfirmDialogExtensions.Options.CloseOnEscapeKey);
 }

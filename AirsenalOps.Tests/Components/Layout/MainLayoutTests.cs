@@ -44,6 +44,10 @@ public sealed class MainLayoutTests : CoreTestContext
     }
 
     [Fact]
+    public void Dialogs_CloseOnEscape() =>
+        Assert.True(Render<MainLayout>(p => p.Add(l => l.Body, Page)).FindComponent<MudBlazor.MudDialogProvider>().Instance.CloseOnEscapeKey);
+
+    [Fact]
     public void Layout_ShowsTheSignedInAdmin() =>
         Assert.Equal("admin", Render<MainLayout>(p => p.Add(l => l.Body, Page)).Find("[data-testid=signed-in-admin]").TextContent);
 

@@ -36,6 +36,27 @@ public sealed class EffectiveConfigurationSectionTests : MudTestContext
         Assert.DoesNotContain("mongo-password", section.Markup, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void GeneratedKeys_ReadAsGeneratedWithTheirFile_NotAsNotSet()
+    {
+        using var data = new AirsenalOps.Tests.Support.TempDirectory();
+        File.WriteAllText(Path.Combine(data.Path, "jwt-secret"), "generated-jwt-never-on-a-page\n");
+        File.WriteAllText(Path.Combine(data.Path, "encryption.key"), "generated-fernet-never-on-a-page\n");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DATA_DIR"] = data.Path }).Build();
+        // The last registration wins: this one replaces the constructor's.
+        Services.AddSingleton(new EffectiveConfiguration(configuration));
+
+        var section = Render<EffectiveConfigurationSection>();
+
+        foreach (var (name, file) in new[] { ("JWT_SECRET", "jwt-secret"), ("ENCRYPTION_KEY", "encryption.key") })
+        {
+            Assert.Equal("generated: " + Path.Combine(data.Path, file), section.Find($"[data-testid=setting-{name}] [data-testid=setting-value]").TextContent.Trim());
+            Assert.Equal("generated at start", section.Find($"[data-testid=setting-{name}] [data-testid=setting-source]").TextContent.Trim());
+        }
+
+        Assert.DoesNotContain("never-on-a-page", section.Markup, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(SettingSource.EnvironmentVariable, "environment variable")]
     [InlineData(SettingSource.AppSettings, "appsettings")]

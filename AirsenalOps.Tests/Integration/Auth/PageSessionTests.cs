@@ -107,6 +107,19 @@ public sealed partial class PageSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task SignIn_WithAWrongPassword_GoesBackWithTheEmail_WhichTheFormShows_AndNeverThePassword()
+    {
+        var browser = Browser();
+        var failed = await PostFormAsync(browser, "/login", "/auth/login", new() { ["email"] = AuthTestData.AdminEmail, ["password"] = "wrong-password-123" });
+
+        var location = failed.Headers.Location!.OriginalString;
+        Assert.Equal(AuthTestData.AdminEmail, Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + location).Query)["email"].ToString());
+        Assert.DoesNotContain("wrong-password-123", location, StringComparison.Ordinal);
+        var html = await browser.GetStringAsync(new Uri(location, UriKind.Relative));
+        Assert.Matches("name=\"email\"[^>]*value=\"" + Regex.Escape(AuthTestData.AdminEmail) + "\"|value=\"" + Regex.Escape(AuthTestData.AdminEmail) + "\"[^>]*name=\"email\"", html);
+    }
+
+    [Fact]
     public async Task SignIn_ReturnUrlToAnotherSite_IsIgnored()
     {
         var signIn = await PostFormAsync(Browser(), "/login", "/auth/login", new()

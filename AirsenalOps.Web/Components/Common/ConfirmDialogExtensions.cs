@@ -4,6 +4,9 @@ namespace AirsenalOps.Web.Components.Common;
 
 public static class ConfirmDialogExtensions
 {
+    /// <summary>Escape answers "no", as the dismiss button does.</summary>
+    internal static DialogOptions Options { get; } = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
+
     /// <summary>Shows <see cref="ConfirmDialog"/>; true only when the user confirmed.</summary>
     public static async Task<bool> ConfirmAsync(
         this IDialogService dialogs,
@@ -11,7 +14,8 @@ public static class ConfirmDialogExtensions
         string message,
         string confirmText,
         IReadOnlyList<string>? items = null,
-        Color confirmColor = Color.Primary)
+        Color confirmColor = Color.Primary,
+        string dismissText = "Cancel")
     {
         var parameters = new DialogParameters<ConfirmDialog>
         {
@@ -20,8 +24,9 @@ public static class ConfirmDialogExtensions
             { d => d.ConfirmText, confirmText },
             { d => d.Items, items ?? [] },
             { d => d.ConfirmColor, confirmColor },
+            { d => d.DismissText, dismissText },
         };
-        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, Options);
         var result = await dialog.Result;
         return result is { Canceled: false };
     }

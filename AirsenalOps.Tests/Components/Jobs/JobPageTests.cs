@@ -1,0 +1,28 @@
+using AirsenalOps.Core.Storage;
+using AirsenalOps.Tests.Components.Support;
+using AirsenalOps.Web.Components.Pages.Jobs;
+using Bunit;
+using MudBlazor;
+
+namespace AirsenalOps.Tests.Components.Jobs;
+
+/// <summary>What one job's page shows: its actions' dialogs, its failure banner, its retry decision.</summary>
+public sealed class JobPageTests : CoreTestContext
+{
+    [Fact]
+    public async Task CancelDialog_SaysKeepRunning_OrCancelJob_AndKeepRunningLeavesTheJobRunning()
+    {
+        var job = await Core.AddJobAsync(CoreServices.NewJob("optimize", JobStatus.Running) with { StartedAt = Core.Clock.GetUtcNow() });
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<JobPage>(p => p.Add(x => x.Id, job.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("Cancel job", page.Find("[data-testid=job-cancel]").TextContent.Trim()), Patience);
+        page.Find("[data-testid=job-cancel]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Equal("Keep running", dialogs.Find("[data-testid=confirm-cancel]").TextContent.Trim()), Patience);
+        Assert.Equal("Cancel job", dialogs.Find("[data-testid=confirm-ok]").TextContent.Trim());
+        dialogs.Find("[data-testid=confirm-cancel]").Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=confirm-dialog]")), Patience);
+        Assert.Equal(JobStatus.Running, (await Core.Jobs.GetAsync(job.Id, CancellationToken.None))!.Status);
+    }
+}
