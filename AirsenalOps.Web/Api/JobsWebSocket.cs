@@ -12,10 +12,57 @@ using Microsoft.Extensions.Options;
 namespace AirsenalOps.Web.Api;
 
 /// <summary>
-/// Decides whether a WebSocket's <c>?token=</c> belongs to the admin. Until the auth area registers
-/// its validator every token is refused, so the socket is never open to anyone.
+/// Decides whether a WebSocket's <c>?token=</c> belongs to the admin, and for how long. Until the auth area
+/// registers its validator every token is refused, so the socket is never open to anyone.
 /// </summary>
-public delegate Task<bool> JobSocketTokenCheck(string? token, CancellationToken cancellationToken);
+public delegate Task<JobSocketLease> JobSocketTokenCheck(string? token, CancellationToken cancellationToken);
+
+/// <summary>
+/// A socket's right to stay open: refused at once (<see cref="Refusal"/>), or granted until whoever granted it
+/// calls <see cref="End"/> (the token expired, the admin's credentials changed). The socket then closes with
+/// 1008 and the reason. Disposing it releases what watches it (timers, subscriptions).
+/// </summary>
+public sealed class JobSocketLease : IDisposable
+{
+    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IDisposable> _held = [];
+
+    private JobSocketLease(string? refusal) => Refusal = refusal;
+
+    /// <summary>Why the socket is refused at connect, or null when it is granted.</summary>
+    public string? Refusal { get; }
+
+    /// <summary>Completes with the close reason when the right to stay open lapses.</summary>
+    public Task<string> Ended => _ended.Task;
+
+    public static JobSocketLease Refused(string reason) => new(reason);
+
+    public static JobSocketLease Granted() => new(null);
+
+    public void End(string reason) => _ended.TrySetResult(reason);
+
+    /// <summary>Disposed with the lease.</summary>
+    public void Hold(IDisposable watcher)
+    {
+        lock (_held)
+        {
+            _held.Add(watcher);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_held)
+        {
+            foreach (var watcher in _held)
+            {
+                watcher.Dispose();
+            }
+
+            _held.Clear();
+        }
+    }
+}
 
 /// <summary>
 /// <c>/ws/jobs/{id}?token=JWT&amp;after=SEQ</c> with the peer console's messages: stored lines first
@@ -30,7 +77,7 @@ public static partial class JobsWebSocket
 
     public static WebApplicationBuilder AddJobsWebSocket(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<JobSocketTokenCheck>((_, _) => Task.FromResult(false));
+        builder.Services.TryAddSingleton<JobSocketTokenCheck>((_, _) => Task.FromResult(JobSocketLease.Refused("Invalid or missing token")));
         builder.Services.TryAddSingleton<LiveSubscribers>();
         return builder;
     }
@@ -60,10 +107,12 @@ public static partial class JobsWebSocket
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         // Without a token only when WS_REQUIRE_TOKEN=false; a token that is there is always checked.
         var token = context.Request.Query["token"].FirstOrDefault();
-        var allowed = string.IsNullOrEmpty(token) ? !api.Value.WsRequireToken : await checkToken(token, aborted);
-        if (!allowed)
+        using var lease = string.IsNullOrEmpty(token)
+            ? (api.Value.WsRequireToken ? JobSocketLease.Refused("Invalid or missing token") : null)
+            : await checkToken(token, aborted);
+        if (lease?.Refusal is { } refusal)
         {
-            await CloseAsync(socket, (WebSocketCloseStatus)PolicyViolation, "Invalid or missing token");
+            await CloseAsync(socket, (WebSocketCloseStatus)PolicyViolation, refusal);
             return;
         }
 
@@ -78,6 +127,7 @@ public static partial class JobsWebSocket
         using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         using var session = new Session(socket);
         var receiving = ReceiveAsync(session, done);
+        var lapsing = lease is null ? Task.CompletedTask : LapseAsync(lease, session, done);
         try
         {
             if (after == 0 && job.LegacyLogs is { Count: > 0 } legacy && await service.CountLogsAsync(id, aborted) == 0)
@@ -101,6 +151,7 @@ public static partial class JobsWebSocket
 
         await done.CancelAsync();
         await receiving;
+        await lapsing;
         // Answer a client's close (CloseReceived) too, or its CloseAsync never completes.
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -145,6 +196,27 @@ public static partial class JobsWebSocket
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Closes the socket with 1008 and the reason once its lease ends (the token expired or went stale). The
+    /// close frame goes out between two messages, never cancelling a send (that would abort the socket without
+    /// a reason); the client answers it and the receive loop ends. One that does not answer is cut off.
+    /// </summary>
+    private static async Task LapseAsync(JobSocketLease lease, Session session, CancellationTokenSource done)
+    {
+        string reason;
+        try
+        {
+            reason = await lease.Ended.WaitAsync(done.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await session.CloseOutputAsync((WebSocketCloseStatus)PolicyViolation, reason);
+        done.CancelAfter(TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Answers "ping" with "pong" and notices the client closing.</summary>
@@ -201,6 +273,9 @@ public static partial class JobsWebSocket
 
         public bool OutputSent { get; set; }
 
+        /// <summary>Set once the close frame is out: a later send ends the sending loop instead of failing oddly.</summary>
+        private bool _closeSent;
+
         public void Dispose() => _send.Dispose();
 
         public Task SendAsync(JsonObject message, CancellationToken cancellationToken) =>
@@ -215,6 +290,7 @@ public static partial class JobsWebSocket
             await _send.WaitAsync(cancellationToken);
             try
             {
+                ThrowIfCloseSent();
                 _buffer.ResetWrittenCount();
                 using (var json = new Utf8JsonWriter(_buffer))
                 {
@@ -234,11 +310,51 @@ public static partial class JobsWebSocket
             }
         }
 
+        private void ThrowIfCloseSent()
+        {
+            if (_closeSent)
+            {
+                throw new WebSocketException(WebSocketError.InvalidState, "The socket is closing.");
+            }
+        }
+
+        /// <summary>Sends the close frame after the message being sent, if any (5 s at most).</summary>
+        public async Task CloseOutputAsync(WebSocketCloseStatus status, string reason)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _send.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    _closeSent = true;
+                    await Socket.CloseOutputAsync(status, reason, timeout.Token);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+            {
+                // The client is gone already.
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
         public async Task SendTextAsync(string text, CancellationToken cancellationToken)
         {
             await _send.WaitAsync(cancellationToken);
             try
             {
+                ThrowIfCloseSent();
                 await Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
             }
             finally

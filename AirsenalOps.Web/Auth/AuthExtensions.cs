@@ -34,12 +34,10 @@ public static class AuthExtensions
         services.AddSingleton<AdminCredentialChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<AdminCredentialChanges>());
 
-        // The jobs WebSocket takes its token from ?token=: same rules as the bearer handler.
-        services.AddSingleton<JobSocketTokenCheck>(sp =>
-        {
-            var validator = sp.GetRequiredService<AdminTokenValidator>();
-            return async (token, cancellationToken) => (await validator.ValidateAsync(token, cancellationToken)).IsValid;
-        });
+        // The jobs WebSocket takes its token from ?token=: same rules as the bearer handler, and the socket
+        // closes when the token expires or the admin's credentials change.
+        services.AddSingleton<AdminSocketLeases>();
+        services.AddSingleton<JobSocketTokenCheck>(sp => sp.GetRequiredService<AdminSocketLeases>().GrantAsync);
         services.AddSingleton<AdminSessions>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
 

@@ -81,7 +81,7 @@ internal sealed class InProcessConsole(string dataDir, string? mongoUrl = null) 
 
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<JobSocketTokenCheck>((token, _) => Task.FromResult(token == SocketToken));
+            services.AddSingleton<JobSocketTokenCheck>((token, _) => Task.FromResult(token == SocketToken ? JobSocketLease.Granted() : JobSocketLease.Refused("Invalid token")));
             var count = new CommandParameter { Name = "count", Type = ParameterType.Int, Min = 1, Max = 100_000_000 };
             services.AddJobCommand(new JobCommand { Name = "bench_lines", Description = "bench", Executable = "fake_job", FixedArguments = PipelineBench.ScriptArguments, Parameters = [count] });
             services.AddJobCommand(new JobCommand

@@ -30,7 +30,8 @@ public sealed class LoginPageTests : MudTestContext
 
     [Theory]
     [InlineData("/login?error=invalid", "Wrong e-mail or password.")]
-    [InlineData("/login?error=throttled&retry=120", "Try again in 120 seconds.")]
+    [InlineData("/login?error=throttled&retry=45", "Try again in 45 seconds; until then no password is checked")]
+    [InlineData("/login?error=throttled&retry=840", "Try again in 14 minutes;")]
     [InlineData("/login?signedOut=1", "You are signed out.")]
     [InlineData("/login?error=password-changed", "Sign in with the new one.")]
     public void ShowsWhatHappened_FromTheQuery(string url, string expected)

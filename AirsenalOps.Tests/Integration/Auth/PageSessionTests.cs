@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using AirsenalOps.Core.Auth;
 using AirsenalOps.Core.Secrets;
@@ -120,6 +121,41 @@ public sealed partial class PageSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task SignInForm_SharesTheApiLoginsThrottle_TheSixthAttemptIsNotChecked_AndThePageSaysWhenToRetry()
+    {
+        // Issue 13.6: /auth/login is limited by the same throttle as POST /api/auth/login. Every password check
+        // is audited (login_failed or login_succeeded), so the audit count is the number of bcrypt checks.
+        var browser = Browser();
+        var api = _factory.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            var failed = await api.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { email = AuthTestData.AdminEmail, password = "api guess " + i });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        for (var i = 0; i < LoginThrottle.MaxFailures - 3; i++)
+        {
+            var failed = await PostFormAsync(browser, "/login", "/auth/login", new() { ["email"] = AuthTestData.AdminEmail, ["password"] = "form guess " + i });
+            Assert.Contains("error=invalid", failed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+
+        var checks = await PasswordChecksAsync();
+        Assert.Equal(LoginThrottle.MaxFailures, checks);
+
+        // The sixth attempt, with the right password even, is refused before any check.
+        var sixth = await PostFormAsync(browser, "/login", "/auth/login", new() { ["email"] = AuthTestData.AdminEmail, ["password"] = AuthTestData.AdminPassword });
+
+        Assert.Equal(HttpStatusCode.Redirect, sixth.StatusCode);
+        Assert.Contains("error=throttled", sixth.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.DoesNotContain(sixth.Headers.TryGetValues("Set-Cookie", out var c) ? c : [], v => v.StartsWith("airsenalops.session=", StringComparison.Ordinal));
+        Assert.Equal(checks, await PasswordChecksAsync());
+        var page = await browser.GetStringAsync(sixth.Headers.Location);
+        Assert.Contains("data-testid=\"login-message\"", page, StringComparison.Ordinal);
+        Assert.Contains("Too many failed sign-ins. Try again in 15 minutes", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { email = AuthTestData.AdminEmail, password = AuthTestData.AdminPassword })).StatusCode);
+    }
+
+    [Fact]
     public async Task SignIn_ReturnUrlToAnotherSite_IsIgnored()
     {
         var signIn = await PostFormAsync(Browser(), "/login", "/auth/login", new()
@@ -225,6 +261,13 @@ public sealed partial class PageSessionTests : IDisposable
         _ = protector.Protect([1, 2, 3]);
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_factory.DataDir, "keys"), "*.xml"));
+    }
+
+    private async Task<long> PasswordChecksAsync()
+    {
+        var audit = _factory.Services.GetRequiredService<AirsenalOps.Core.Storage.IStorage>().Audit;
+        return await audit.CountAsync(new(AirsenalOps.Core.Audit.AuditAction.LoginFailed), CancellationToken.None)
+            + await audit.CountAsync(new(AirsenalOps.Core.Audit.AuditAction.LoginSucceeded), CancellationToken.None);
     }
 
     private static Dictionary<string, string> Form(string code) => new()

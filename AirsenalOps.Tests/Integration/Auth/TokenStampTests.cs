@@ -54,6 +54,7 @@ public sealed class TokenStampTests : IDisposable
         var close = await FirstFrameAsync(job.Id, old);
         Assert.Equal(WebSocketMessageType.Close, close.MessageType);
         Assert.Equal(1008, (int)close.CloseStatus!);
+        Assert.Equal(AdminTokenValidator.StaleDetail, close.CloseStatusDescription);
 
         var fresh = await LoginAsync(SecondPassword);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(fresh, "/api/auth/check")).StatusCode);

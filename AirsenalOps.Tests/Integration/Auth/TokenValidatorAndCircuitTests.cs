@@ -39,9 +39,13 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
         var check = _factory.Services.GetRequiredService<AirsenalOps.Web.Api.JobSocketTokenCheck>();
         var issued = _factory.Services.GetRequiredService<AdminTokens>().Issue((await _factory.Services.GetRequiredService<AdminAccount>().GetAsync(CancellationToken.None))!);
 
-        Assert.True(await check(issued, CancellationToken.None));
-        Assert.False(await check(null, CancellationToken.None));
-        Assert.False(await check(AuthTestData.PeerToken(AuthTestData.JwtSecret, "else@example.com", DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None));
+        using var granted = await check(issued, CancellationToken.None);
+        Assert.Null(granted.Refusal);
+        Assert.False(granted.Ended.IsCompleted);
+        using var missing = await check(null, CancellationToken.None);
+        Assert.Equal("Not authenticated", missing.Refusal);
+        using var other = await check(AuthTestData.PeerToken(AuthTestData.JwtSecret, "else@example.com", DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
+        Assert.Equal("Not allowed", other.Refusal);
     }
 
     [Fact]
