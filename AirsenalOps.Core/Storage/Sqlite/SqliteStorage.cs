@@ -25,7 +25,8 @@ public sealed class SqliteStorage : IStorage
 
     private readonly DiskReserve _reserve;
 
-    public SqliteStorage(string databasePath)
+    /// <param name="busyTimeoutSeconds">How long a statement waits for a lock another connection holds (SQLITE_BUSY_TIMEOUT_SECONDS).</param>
+    public SqliteStorage(string databasePath, int busyTimeoutSeconds = 5)
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _reserve = new DiskReserve(Path.Combine(Path.GetDirectoryName(DatabasePath)!, "airsenalops.reserve"));
@@ -34,8 +35,9 @@ public sealed class SqliteStorage : IStorage
             DataSource = DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            // Busy waits are retried by the provider up to this many seconds.
-            DefaultTimeout = 30,
+            // Busy waits are retried by the provider up to this many seconds, then fail with SQLITE_BUSY (a 503 on the API):
+            // another process holding the file must not hang a request for as long as it holds it.
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
         // The file belongs to this console alone (one DATA_DIR, one process), so the count sees every write.
         Jobs = new VersionedJobStore(new SqliteJobStore(this), seesEveryWrite: true);
@@ -184,6 +186,8 @@ public sealed class SqliteStorage : IStorage
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT OR REPLACE INTO health_probe (id, written_at) VALUES (1, $now);";
+        // Health stays fast (and a request that probes first is not held up twice) while another process holds the lock.
+        command.CommandTimeout = 1;
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
