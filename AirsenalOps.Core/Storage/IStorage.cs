@@ -28,6 +28,12 @@ public interface IStorage
 
     /// <summary>Throws when the store does not answer.</summary>
     Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Throws when the store answers but cannot write (a full disk under the embedded store: reads still work there).
+    /// A store on a server has nothing to check beyond <see cref="PingAsync"/>.
+    /// </summary>
+    Task ProbeWriteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public interface IJobStore

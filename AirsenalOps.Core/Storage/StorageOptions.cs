@@ -17,6 +17,14 @@ public sealed record StorageOptions : IValidatableObject
     [ConfigurationKeyName("DATA_DIR")]
     public string DataDir { get; init; } = "data";
 
+    /// <summary>
+    /// How long a write to the embedded store waits for a lock another process holds on its file (a backup tool, an
+    /// sqlite3 shell) before the request is answered 503: a bound, so the API never hangs for as long as the lock is held.
+    /// </summary>
+    [ConfigurationKeyName("SQLITE_BUSY_TIMEOUT_SECONDS")]
+    [Range(1, 120, ErrorMessage = "SQLITE_BUSY_TIMEOUT_SECONDS must be between 1 and 120.")]
+    public int SqliteBusyTimeoutSeconds { get; init; } = 5;
+
     public bool UseMongo => !string.IsNullOrWhiteSpace(MongoUrl);
 
     public string DataDirFullPath => Path.GetFullPath(DataDir);

@@ -21,7 +21,7 @@ public static class StorageServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.UseMongo
                 ? new Mongo.MongoStorage(options.MongoUrl!, options.DatabaseName!)
-                : new SqliteStorage(Path.Combine(options.DataDirFullPath, EmbeddedDatabaseFile));
+                : new SqliteStorage(Path.Combine(options.DataDirFullPath, EmbeddedDatabaseFile), options.SqliteBusyTimeoutSeconds);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         // The audit log lives in the store, and every service that records actions needs it.

@@ -80,6 +80,9 @@ public static class ApiExtensions
             BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this route: " + json.Message),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
             JsonException => (StatusCodes.Status400BadRequest, "The request body is not valid JSON."),
+            // Storage failures the operator can act on: say which, instead of a bare 500.
+            _ when StorageFailures.IsDiskFull(error) => (StatusCodes.Status507InsufficientStorage, StorageFailures.DiskFullDetail),
+            _ when StorageFailures.IsLocked(error) => (StatusCodes.Status503ServiceUnavailable, StorageFailures.LockedDetail),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error; the console log has the details."),
         };
         context.Response.StatusCode = status;

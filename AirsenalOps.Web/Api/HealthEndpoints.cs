@@ -114,12 +114,37 @@ public static class HealthEndpoints
 /// The storage half of /api/health. Docker, load balancers and monitors poll health many times a second:
 /// a healthy answer is reused for a second so polling costs no storage round trip; a failing one is never
 /// reused, so recovery shows at once. A change of state is logged once (health requests themselves are not).
+/// A read answers on a full disk too, so a write is probed as well (<see cref="IStorage.ProbeWriteAsync"/>):
+/// at most every <see cref="WriteEvery"/>, its answer reused in between, so health stays a read.
 /// </summary>
 public sealed partial class StorageProbe(IStorage storage, TimeProvider time, ILogger<StorageProbe> logger)
 {
     internal static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
 
+    internal static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>1 while a write probe runs: concurrent polls reuse the last answer instead of writing too.</summary>
+    private int _writing;
+
     private long _healthyAt = -1;
+
+    private long _writeProbedAt = -1;
+
+    /// <summary>The last write probe's failure, null when it wrote.</summary>
+    private volatile string? _writeError;
+
+    /// <summary>The last write probe failed for want of disk space.</summary>
+    private volatile bool _diskFull;
+
+    /// <summary>
+    /// True when the disk under the store has no room (the write probe, at most every <see cref="WriteEvery"/>). SQLite
+    /// may still fit a row into its WAL, but a job on a full disk can store neither its log nor AIrsenal's database.
+    /// </summary>
+    public async Task<bool> IsDiskFullAsync(CancellationToken cancellationToken)
+    {
+        await ProbeWriteAsync(cancellationToken);
+        return _diskFull;
+    }
 
     /// <summary>0 before the first check, then 1 (healthy) or 2 (failing): a change is logged once.</summary>
     private int _state;
@@ -137,6 +162,11 @@ public sealed partial class StorageProbe(IStorage storage, TimeProvider time, IL
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await storage.PingAsync(timeout.Token);
+            if (await ProbeWriteAsync(timeout.Token) is { } writeError)
+            {
+                throw new IOException(writeError);
+            }
+
             Interlocked.Exchange(ref _healthyAt, time.GetTimestamp());
             if (Interlocked.Exchange(ref _state, 1) == 2)
             {
@@ -148,7 +178,7 @@ public sealed partial class StorageProbe(IStorage storage, TimeProvider time, IL
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Interlocked.Exchange(ref _healthyAt, -1);
-            var error = ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" ");
+            var error = ex is IOException && ex.Message == _writeError ? ex.Message : ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" ");
             if (Interlocked.Exchange(ref _state, 2) != 2)
             {
                 LogFailing(storage.Kind, error);
@@ -156,6 +186,40 @@ public sealed partial class StorageProbe(IStorage storage, TimeProvider time, IL
 
             return new StorageHealth(storage.Kind, false, error);
         }
+    }
+
+    /// <summary>The write probe's failure (null: it wrote), asked again only when the last answer is older than <see cref="WriteEvery"/>.</summary>
+    private async Task<string?> ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        var last = Interlocked.Read(ref _writeProbedAt);
+        if (last >= 0 && time.GetElapsedTime(last) < WriteEvery)
+        {
+            return _writeError;
+        }
+
+        if (Interlocked.Exchange(ref _writing, 1) == 1)
+        {
+            return _writeError;
+        }
+
+        try
+        {
+            await storage.ProbeWriteAsync(cancellationToken);
+            _writeError = null;
+            _diskFull = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _diskFull = StorageFailures.IsDiskFull(ex);
+            _writeError = "Writing failed: " + ex.GetType().Name + ": " + ex.Message.ReplaceLineEndings(" ");
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _writeProbedAt, time.GetTimestamp());
+            Interlocked.Exchange(ref _writing, 0);
+        }
+
+        return _writeError;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Health: storage ({Kind}) is failing: {Error}")]

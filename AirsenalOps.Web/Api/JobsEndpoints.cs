@@ -96,8 +96,13 @@ public static class JobsEndpoints
         return app;
     }
 
-    internal static async Task<IResult> CreateAsync(CreateJobRequest? request, JobService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> CreateAsync(CreateJobRequest? request, JobService service, StorageProbe storage, CancellationToken cancellationToken)
     {
+        if (await storage.IsDiskFullAsync(cancellationToken))
+        {
+            return ApiResults.Error(StatusCodes.Status507InsufficientStorage, StorageFailures.DiskFullDetail);
+        }
+
         try
         {
             var job = await service.CreateAsync(request?.Command, request?.Parameters, cancellationToken);

@@ -141,20 +141,25 @@ internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
     public Task<long> LastSeqAsync(string jobId, CancellationToken cancellationToken) =>
         ScalarAsync("SELECT COALESCE(MAX(last_seq), 0) FROM job_log_chunks WHERE job_id = $job;", jobId, cancellationToken);
 
-    public async Task<long> DeleteAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await using var connection = await storage.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COALESCE(SUM(line_count), 0) FROM job_log_chunks WHERE job_id = $job;";
-        command.Parameters.AddWithValue("$job", jobId);
-        var deleted = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        command.CommandText = "DELETE FROM job_log_chunks WHERE job_id = $job;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return deleted;
-    }
+    /// <summary>The way to make room on a full disk, so it works there (<see cref="SqliteStorage.FreeSpaceAsync"/>).</summary>
+    public Task<long> DeleteAsync(string jobId, CancellationToken cancellationToken) =>
+        storage.FreeSpaceAsync(
+            async (connection, transaction, token) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "SELECT COALESCE(SUM(line_count), 0) FROM job_log_chunks WHERE job_id = $job;";
+                command.Parameters.AddWithValue("$job", jobId);
+                var deleted = Convert.ToInt64(await command.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
+                if (deleted > 0)
+                {
+                    command.CommandText = "DELETE FROM job_log_chunks WHERE job_id = $job;";
+                    await command.ExecuteNonQueryAsync(token);
+                }
+
+                return deleted;
+            },
+            cancellationToken);
 
     public Task<long> CountAllAsync(CancellationToken cancellationToken) =>
         ScalarAsync("SELECT COALESCE(SUM(line_count), 0) FROM job_log_chunks;", jobId: null, cancellationToken);

@@ -115,11 +115,13 @@ internal sealed class SmallDisk : IAsyncDisposable
 {
     private const string Size = "64k";
     private readonly string? _mountedAt;
+    private readonly Process? _holder;
 
-    private SmallDisk(IReadOnlyList<string>? wrapper, string? mountedAt)
+    private SmallDisk(IReadOnlyList<string>? wrapper, string? mountedAt, Process? holder = null)
     {
         Wrapper = wrapper;
         _mountedAt = mountedAt;
+        _holder = holder;
     }
 
     public const string Unavailable =
@@ -143,9 +145,79 @@ internal sealed class SmallDisk : IAsyncDisposable
         return new SmallDisk(null, folder);
     }
 
+    /// <summary>
+    /// A tmpfs of <paramref name="size"/> over <paramref name="folder"/> that outlives the consoles started on it, so
+    /// a console can be killed and started again on the same full disk. In a namespace a holder process keeps the
+    /// mount alive and consoles join it (<c>nsenter</c>); the test reaches its files through <see cref="HostPath"/>.
+    /// </summary>
+    public static async Task<SmallDisk> HoldAsync(string folder, string size)
+    {
+        if (Technique != "namespace")
+        {
+            var (code, error) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", folder);
+            Assert.True(code == 0, "mount failed: " + error);
+            return new SmallDisk(null, folder);
+        }
+
+        var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--map-root-user", "--mount", "sh", "-c", $"mount -t tmpfs -o size={size} tmpfs \"$0\" && echo mounted && exec sleep infinity", folder })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var holder = Process.Start(start)!;
+        var stderr = holder.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var line = await holder.StandardOutput.ReadLineAsync(timeout.Token);
+        if (line != "mounted")
+        {
+            holder.Kill();
+            Assert.Fail("the holder did not mount its tmpfs: " + await stderr);
+        }
+
+        var pid = holder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new SmallDisk(["nsenter", "--target", pid, "--user", "--mount", "--preserve-credentials"], null, holder);
+    }
+
+    /// <summary>Where the test itself reads and writes <paramref name="path"/> (a path under the held folder).</summary>
+    public string HostPath(string path) =>
+        _holder is null ? path : $"/proc/{_holder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/root{Path.GetFullPath(path)}";
+
+    /// <summary>Writes <paramref name="path"/> (on this disk) until the disk has no byte left; returns the bytes written.</summary>
+    public long Fill(string path)
+    {
+        using var file = new FileStream(HostPath(path), FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        var block = new byte[64 * 1024];
+        foreach (var size in new[] { block.Length, 4096, 512, 1 })
+        {
+            try
+            {
+                while (true)
+                {
+                    file.Write(block, 0, size);
+                }
+            }
+            catch (IOException)
+            {
+                // Full for writes of this size; smaller ones may still fit.
+            }
+        }
+
+        return file.Length;
+    }
+
+    /// <summary>Gives back what <see cref="Fill"/> took.</summary>
+    public void Release(string path) => File.Delete(HostPath(path));
+
     public async ValueTask DisposeAsync()
     {
-        if (_mountedAt is not null)
+        if (_holder is not null)
+        {
+            _holder.Kill();
+            await _holder.WaitForExitAsync();
+            _holder.Dispose();
+        }
+        else if (_mountedAt is not null)
         {
             await RunAsync("umount", "-l", _mountedAt);
         }

@@ -6,7 +6,8 @@ would, and follows FAKE_SCENARIO (an environment variable, given to the job as a
 reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions; echo and echo_fail
 print the environment and the FPL credentials (the secret-leak tests). The fault-injection scenarios:
 tree (update_db forks a worker and a grand-worker and prints ticks until it is killed; a second run
-finishes at once) and fill (update_db writes into its database until the disk is full).
+finishes at once), fill (update_db writes into its database until the disk is full) and lines (update_db
+prints 20,000 lines of random hex, a log that takes room in the console's store).
 """
 import os
 import signal
@@ -140,6 +141,9 @@ def main(name):
         if scenario == "fill":
             say("Updating database...")
             fill()
+        if scenario == "lines":
+            for number in range(1, 20_001):
+                say(f"line {number} {os.urandom(48).hex()}")
         if scenario == "fail":
             traceback("sqlite3.OperationalError: no such column: player.display_name")
         say("Updating database...")
