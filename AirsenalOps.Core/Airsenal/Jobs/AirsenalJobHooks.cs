@@ -210,6 +210,11 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
         // AIrsenal prints its results with print() on stdout; stderr holds warnings and bars that would leak into summaries.
         var output = AirsenalOutputParser.Parse(context.Command.Name, log.Where(l => l.Source == LogSource.Stdout).Select(l => l.Text).ToList(),
             time.GetUtcNow(), context.Job.Parameters);
+        if (result.Succeeded && context.Items.ContainsKey(HoldsDatabaseItem))
+        {
+            // Before the working copy is saved or dropped: its newest rows are this run's, with the players' prices.
+            output = await PlanPricing.AddPlanAsync(output, context.Job, database.LocalPath, time.GetUtcNow(), cancellationToken);
+        }
 
         string? error = null;
         var retryable = true;

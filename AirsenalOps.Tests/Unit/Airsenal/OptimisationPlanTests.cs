@@ -1,11 +1,14 @@
 using AirsenalOps.Core.Airsenal;
+using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Reports;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AirsenalOps.Tests.Unit.Airsenal;
 
@@ -214,5 +217,68 @@ internal static class RealPlans
         lines.RemoveRange(start, end - start);
         lines.InsertRange(start, chipWeek);
         return [.. lines];
+    }
+}
+
+/// <summary>A finished optimise job's own output carries the priced plan, read from the run's working copy before it is saved.</summary>
+public sealed class OptimisationPlanOutputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _time = new(RealPlans.SuggestionTime.AddSeconds(2));
+    private readonly AirsenalDatabase _database;
+    private readonly IReadOnlyList<JobCommand> _commands;
+    private readonly List<LogLine> _log = [];
+
+    public OptimisationPlanOutputTests()
+    {
+        var options = Options.Create(new AirsenalOptions
+        {
+            PersistentDbPath = RealPlans.CopyDatabase(_dir, "persistent/data.db"),
+            LocalDbPath = _dir.File("local.db"),
+            Home = _dir.File("home"),
+        });
+        _database = new AirsenalDatabase(options, _time, MemoryAuditStore.NewLog(_time));
+        _commands = AirsenalCommands.Build(_database, options, _time);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task RealRun_OutputKeepsThePeersFields_AndAddsThePlanWithPrices()
+    {
+        var command = _commands.Single(c => c.Name == "optimize");
+        var job = new JobRecord { Id = "job-1", Command = "optimize", CreatedAt = RealPlans.SuggestionTime.AddMinutes(-3), StartedAt = RealPlans.SuggestionTime.AddMinutes(-3) };
+        var context = new JobRunContext(job, command, 1, [], new Dictionary<string, string> { ["FPL_TEAM_ID"] = "742663" }, 1,
+            (after, limit, _) => Task.FromResult<IReadOnlyList<LogLine>>(_log.Where(l => l.Seq > after).Take(limit).ToList()),
+            (message, _) =>
+            {
+                _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), LogSource.System, message));
+                return Task.CompletedTask;
+            });
+        var hooks = (AirsenalJobHooks)command.Hooks;
+        await hooks.PrepareAsync(context, CancellationToken.None);
+        foreach (var line in RealOutput.Lines("run_optimization.stdout.txt"))
+        {
+            _log.Add(new LogLine(_log.Count + 1, _time.GetUtcNow(), LogSource.Stdout, line));
+        }
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(0, false, false, null, TimeSpan.FromSeconds(185)), CancellationToken.None);
+
+        var output = conclusion.Output!;
+        Assert.Equal(("optimisation", 199.5, "Thiago"), (output["type"]!.GetValue<string>(), output["best_points"]!.GetValue<double>(), output["captain"]!.GetValue<string>()));
+        Assert.Equal("Foden", output["transfers"]![0]!["out"]!.GetValue<string>());
+        var plan = output["plan"]!;
+        Assert.True(plan["matches_database"]!.GetValue<bool>());
+        Assert.Equal(3, plan["gameweeks"]!.AsArray().Count);
+        var first = plan["gameweeks"]![0]!["transfers"]![0]!;
+        Assert.Equal(("Foden", 8.0, "O.Dango", 5.6), (first["out"]!["name"]!.GetValue<string>(), first["out"]!["price"]!.GetValue<double>(),
+            first["in"]!["name"]!.GetValue<string>(), first["in"]!["price"]!.GetValue<double>()));
+        Assert.Equal(88.5, plan["gameweeks"]![2]!["predicted_score"]!.GetValue<double>());
+        // A stored output with "plan" still reads as the parser's record.
+        Assert.NotNull(ParsedOutput.Read<OptimisationOutput>(output));
     }
 }
