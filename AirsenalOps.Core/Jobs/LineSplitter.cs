@@ -8,8 +8,11 @@ namespace AirsenalOps.Core.Jobs;
 /// redrawn a thousand times is stored once, in its final state. By default a line is kept up to
 /// <see cref="JobLogWriter.MaskSlack"/> past the stored length: the writer masks secrets before it cuts, so a
 /// secret across the cut is masked whole instead of leaking its first part.
+/// A state being drawn (text after a lone <c>\r</c> that no <c>\r</c> or <c>\n</c> has ended yet) is how tqdm shows a
+/// bar while it waits, sometimes for minutes: it goes to <paramref name="drawing"/> at the end of each
+/// <see cref="Feed"/> (once per state), so progress is read when it is drawn, not when the next redraw comes.
 /// </summary>
-internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
+internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack, Action<string>? drawing = null)
 {
     /// <summary>Ends a line that was cut.</summary>
     public const string TruncatedMarker = " [line truncated]";
@@ -17,6 +20,12 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
     private readonly StringBuilder _current = new();
     private bool _sawCr;
     private bool _truncated;
+
+    /// <summary>The pending text was started by a redraw (<c>\r</c>), as tqdm draws, not by a newline.</summary>
+    private bool _drawn;
+
+    /// <summary>The drawn state last given to <c>drawing</c>, so one state is reported once.</summary>
+    private string? _lastDrawing;
 
     public void Feed(ReadOnlySpan<char> chars)
     {
@@ -38,19 +47,22 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
                     redrawn(_current.ToString());
                     Clear();
                 }
+
+                _drawn = true;
             }
 
             var end = chars.IndexOfAny('\r', '\n');
             if (end < 0)
             {
                 Append(chars);
-                return;
+                break;
             }
 
             if (chars[end] == '\n' && _current.Length == 0 && !_truncated && end <= maxLineLength)
             {
                 // The common case, a whole line inside this chunk: one string, no copy through the builder.
                 line(new string(chars[..end]));
+                _drawn = false;
             }
             else if (chars[end] == '\n')
             {
@@ -64,6 +76,23 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
             }
 
             chars = chars[(end + 1)..];
+        }
+
+        ReportDrawing();
+    }
+
+    private void ReportDrawing()
+    {
+        if (drawing is null || !_drawn || _current.Length == 0)
+        {
+            return;
+        }
+
+        var state = _current.ToString();
+        if (!string.Equals(state, _lastDrawing, StringComparison.Ordinal))
+        {
+            _lastDrawing = state;
+            drawing(state);
         }
     }
 
@@ -102,5 +131,6 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
     {
         _current.Clear();
         _truncated = false;
+        _drawn = false;
     }
 }

@@ -92,7 +92,12 @@ internal static class ProcessSupervisor
         var bytes = new byte[64 * 1024];
         var chars = new char[bytes.Length + 1];
         var pieces = new List<OutputPiece>();
-        var splitter = new LineSplitter(text => pieces.Add(new OutputPiece(false, text)), text => pieces.Add(new OutputPiece(true, text)));
+        // A state still being drawn goes out like a redraw (shown live, read for progress, not stored): tqdm can leave
+        // its bar drawn for minutes before the next redraw.
+        var splitter = new LineSplitter(
+            text => pieces.Add(new OutputPiece(false, text)),
+            text => pieces.Add(new OutputPiece(true, text)),
+            drawing: text => pieces.Add(new OutputPiece(true, text)));
         var broken = false;
         while (true)
         {
