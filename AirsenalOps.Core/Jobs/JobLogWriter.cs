@@ -264,6 +264,6 @@ internal sealed class JobLogWriter
 /// <summary>The log store failed for longer than <see cref="JobLogWriter.StoreOutageLimit"/>.</summary>
 public sealed class JobLogStoreException(string message, Exception inner) : Exception(message, inner);
 
-/// <summary>One line (or, when <see cref="Redraw"/>, a passing progress-bar state) of process output.</summary>
+/// <summary>One line (or, when <see cref="Redraw"/>, a progress-bar state, passing or still drawn, that is not stored) of process output.</summary>
 /// <param name="Truncated">The splitter cut it at its length limit (no marker yet: the writer masks, then cuts and marks).</param>
 internal readonly record struct OutputPiece(bool Redraw, string Text, bool Truncated = false);

@@ -75,20 +75,38 @@ public sealed partial class JobRunner(
         var firstSeq = await storage.Logs.LastSeqAsync(job.Id, shutdown) + 1;
 
         JobRunContext? context = null;
-        // Null until the first reading: GetElapsedTime(long.MinValue, now) overflows to a negative span, which
+        // Null until the first reading: GetElapsedTime(long.MinValue, now) overflowed to a negative span, which
         // once dropped every reading below 100 %.
         long? lastProgress = null;
+        JobProgress? lastReported = null;
+        // A reading the throttle held back, with when it was read: reported with the next output after the second is
+        // over, so the last state before a quiet spell is not lost (the optimiser's workers print while its bar waits).
+        (JobProgress Reading, long ReadAt)? held = null;
         Action<string>? onText = ReferenceEquals(command.Hooks, JobHooks.None) ? null : text =>
         {
+            var now = time.GetTimestamp();
             if (command.Hooks.OnLine(context!, text) is { } read)
             {
-                // At most one progress write a second: a bar redrawn 50 times a second is one update.
-                var now = time.GetTimestamp();
-                if (lastProgress is not { } last || time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) || read.Percent >= 100)
-                {
-                    lastProgress = now;
-                    progress?.Report(read);
-                }
+                held = (read, now);
+            }
+
+            if (held is not { } due || due.Reading == lastReported)
+            {
+                held = null;
+                return;
+            }
+
+            // At most one progress write a second: a bar redrawn 50 times a second is one update.
+            if (lastProgress is not { } last || time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) || due.Reading.Percent >= 100)
+            {
+                var waited = time.GetElapsedTime(due.ReadAt, now);
+                var reading = due.Reading.Remaining is { } left && waited > TimeSpan.Zero
+                    ? due.Reading with { Remaining = left > waited ? left - waited : TimeSpan.Zero }
+                    : due.Reading;
+                lastProgress = now;
+                lastReported = due.Reading;
+                held = null;
+                progress?.Report(reading);
             }
         };
         var writer = new JobLogWriter(job.Id, firstSeq - 1, storage.Logs, notifier, masker, time, onText);

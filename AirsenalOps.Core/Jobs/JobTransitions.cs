@@ -66,7 +66,7 @@ public static class JobTransitions
     public static JobTransition Start(JobRecord current, int processGroupId, string commandLine) =>
         current.IsFinished
             ? JobTransition.Refuse("The job ended before its process started.")
-            : JobTransition.To(current with { ProcessGroupId = processGroupId, CommandLine = commandLine, Progress = null, Eta = null });
+            : JobTransition.To(current with { ProcessGroupId = processGroupId, CommandLine = commandLine, Progress = null, Eta = null, ProgressDone = null, ProgressTotal = null });
 
     public static JobTransition Progress(JobRecord current, JobProgress progress, DateTimeOffset now) =>
         current.Status != JobStatus.Running
@@ -75,6 +75,9 @@ public static class JobTransitions
             {
                 Progress = progress.Percent is { } p ? Math.Clamp(p, 0, 100) : current.Progress,
                 Eta = progress.Remaining is { } remaining ? now + remaining : current.Eta,
+                // A count comes with its own total (null when the command has none), never mixed with an older total.
+                ProgressDone = progress.Done ?? current.ProgressDone,
+                ProgressTotal = progress.Done is null ? current.ProgressTotal : progress.Total,
             });
 
     /// <summary>The job's next state after an attempt ended; a cancel that raced with the end of the run wins.</summary>
@@ -174,7 +177,8 @@ public static class JobTransitions
 
         if (kind == AttemptKind.Succeeded)
         {
-            return JobTransition.To(ended with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100, Eta = null });
+            // A completed run did all its items, even when its bar stopped short (AIrsenal #642): 100 % and done = total.
+            return JobTransition.To(ended with { Status = JobStatus.Completed, CompletedAt = now, Error = null, Progress = current.Progress is null ? null : 100, Eta = null, ProgressDone = current.ProgressTotal ?? current.ProgressDone });
         }
 
         if (retryable && current.RetryCount < current.MaxRetries)

@@ -9,8 +9,11 @@ namespace AirsenalOps.Core.Jobs;
 /// <paramref name="maxLineLength"/> and reported as cut (the second argument), with no marker: by default that is
 /// <see cref="JobLogWriter.MaskSlack"/> past the stored length, because the writer masks secrets before it cuts
 /// and marks, so a secret across the cut is masked whole instead of leaking its first part.
+/// A state being drawn (text after a lone <c>\r</c> that no <c>\r</c> or <c>\n</c> has ended yet) is how tqdm shows a
+/// bar while it waits, sometimes for minutes: it goes to <paramref name="drawing"/> at the end of each
+/// <see cref="Feed"/> (once per state), so progress is read when it is drawn, not when the next redraw comes.
 /// </summary>
-internal sealed class LineSplitter(Action<string, bool> line, Action<string, bool> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
+internal sealed class LineSplitter(Action<string, bool> line, Action<string, bool> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack, Action<string, bool>? drawing = null)
 {
     /// <summary>Ends a line that was cut.</summary>
     public const string TruncatedMarker = " [line truncated]";
@@ -18,6 +21,12 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
     private readonly StringBuilder _current = new();
     private bool _sawCr;
     private bool _truncated;
+
+    /// <summary>The pending text was started by a redraw (<c>\r</c>), as tqdm draws, not by a newline.</summary>
+    private bool _drawn;
+
+    /// <summary>The drawn state last given to <c>drawing</c>, so one state is reported once.</summary>
+    private string? _lastDrawing;
 
     public void Feed(ReadOnlySpan<char> chars)
     {
@@ -39,19 +48,22 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
                     redrawn(_current.ToString(), _truncated);
                     Clear();
                 }
+
+                _drawn = true;
             }
 
             var end = chars.IndexOfAny('\r', '\n');
             if (end < 0)
             {
                 Append(chars);
-                return;
+                break;
             }
 
             if (chars[end] == '\n' && _current.Length == 0 && !_truncated && end <= maxLineLength)
             {
                 // The common case, a whole line inside this chunk: one string, no copy through the builder.
                 line(new string(chars[..end]), false);
+                _drawn = false;
             }
             else if (chars[end] == '\n')
             {
@@ -65,6 +77,23 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
             }
 
             chars = chars[(end + 1)..];
+        }
+
+        ReportDrawing();
+    }
+
+    private void ReportDrawing()
+    {
+        if (drawing is null || !_drawn || _current.Length == 0)
+        {
+            return;
+        }
+
+        var state = _current.ToString();
+        if (!string.Equals(state, _lastDrawing, StringComparison.Ordinal))
+        {
+            _lastDrawing = state;
+            drawing(state, _truncated);
         }
     }
 
@@ -103,5 +132,6 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
     {
         _current.Clear();
         _truncated = false;
+        _drawn = false;
     }
 }

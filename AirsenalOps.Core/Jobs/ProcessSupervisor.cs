@@ -92,9 +92,12 @@ internal static class ProcessSupervisor
         var bytes = new byte[64 * 1024];
         var chars = new char[bytes.Length + 1];
         var pieces = new List<OutputPiece>();
+        // A state still being drawn goes out like a redraw (shown live, read for progress, not stored): tqdm can leave
+        // its bar drawn for minutes before the next redraw.
         var splitter = new LineSplitter(
             (text, cut) => pieces.Add(new OutputPiece(false, text, cut)),
-            (text, cut) => pieces.Add(new OutputPiece(true, text, cut)));
+            (text, cut) => pieces.Add(new OutputPiece(true, text, cut)),
+            drawing: (text, cut) => pieces.Add(new OutputPiece(true, text, cut)));
         var broken = false;
         while (true)
         {

@@ -62,6 +62,12 @@ public sealed record JobRecord
 
     public DateTimeOffset? Eta { get; init; }
 
+    /// <summary>How many items of <see cref="ProgressTotal"/> are done (e.g. 4 of 27 strategies); null when not shown.</summary>
+    public double? ProgressDone { get; init; }
+
+    /// <summary>The items the running command counts towards; null when it shows no count (or not yet a total).</summary>
+    public double? ProgressTotal { get; init; }
+
     public IReadOnlyList<JobAttempt> Attempts { get; init; } = [];
 
     /// <summary>Log lines that the peer console kept inside the job document (read-only legacy).</summary>

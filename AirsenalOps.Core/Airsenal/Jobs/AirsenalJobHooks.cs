@@ -25,7 +25,7 @@ public sealed record AirsenalHookSpec
     /// <summary>The tqdm bar whose description reports the run's progress.</summary>
     public string? ProgressBar { get; init; }
 
-    /// <summary>Prefer the optimiser's strategy files over its bar (the bar can stop at 7 %).</summary>
+    /// <summary>Count the optimiser's strategy files while its bar is not drawn yet (never instead of the bar).</summary>
     public bool CountStrategies { get; init; }
 
     /// <summary>Pipeline stage markers drive the progress.</summary>
@@ -46,7 +46,7 @@ public sealed record AirsenalHookSpec
 public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<AirsenalOptions> options, TimeProvider time, AirsenalHookSpec spec) : IJobHooks
 {
     private const string PromptItem = "airsenal.prompt";
-    private const string BarTotalItem = "airsenal.bar_total";
+    private const string BarItem = "airsenal.bar";
     private const string LastCountItem = "airsenal.last_count";
     private const string StageItem = "airsenal.stage";
     private const string HomeItem = "airsenal.home";
@@ -162,35 +162,39 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
             return null;
         }
 
-        var reading = ProgressParser.Parse(plainText, barName);
-        if (reading is not null)
+        if (!context.Items.TryGetValue(BarItem, out var item))
         {
-            context.Items[BarTotalItem] = reading.Total;
+            item = new BarTracker(barName);
+            context.Items[BarItem] = item;
         }
 
-        double? percent = reading?.Percent;
-        if (spec.CountStrategies && context.Items.TryGetValue(BarTotalItem, out var total) && CountDue(context))
-        {
-            // Worker bars keep printing while the main bar is stuck, so any line may refresh the count.
-            percent = StrategyFiles.Percent(StrategyFiles.Count((string)context.Items[HomeItem]), (int)total) ?? percent;
-        }
-        else if (reading is null)
-        {
-            return null;
-        }
-
-        if (percent is null)
-        {
-            return null;
-        }
-
+        var bar = (BarTracker)item;
+        var reading = bar.Read(plainText);
         if (spec.PipelineStages)
         {
+            // The job's percent is the pipeline's; the optimiser bar's counts are only its stage's, so they are not the job's done/total.
+            if (reading is null)
+            {
+                return null;
+            }
+
             var (start, share) = StageProgress[context.Items.TryGetValue(StageItem, out var s) ? (string)s : "optimize"];
-            return new JobProgress(Math.Round(start + share * percent.Value / 100, 1));
+            return new JobProgress(Math.Round(start + share * reading.Percent / 100, 1));
         }
 
-        return new JobProgress(percent, reading?.Remaining);
+        if (reading is not null)
+        {
+            return new JobProgress(reading.Percent, reading.Remaining, reading.Done, reading.Total);
+        }
+
+        if (spec.CountStrategies && bar.Current is null && CountDue(context) && StrategyFiles.Count((string)context.Items[HomeItem]) is { } files)
+        {
+            // No bar drawn yet (or none at all): the finished strategies are still a count, without a total or a percent.
+            // Once the bar exists it decides: the files are emptied at the start and deleted at the end, and do not match its count.
+            return new JobProgress(null, Done: files);
+        }
+
+        return null;
     }
 
     public async ValueTask<JobConclusion> ConcludeAsync(JobRunContext context, JobRunResult result, CancellationToken cancellationToken)

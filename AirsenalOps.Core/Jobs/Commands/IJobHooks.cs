@@ -17,7 +17,8 @@ public interface IJobHooks
         ValueTask.FromResult(JobPreparation.Continue);
 
     /// <summary>
-    /// Called for every stored line and every <c>\r</c>-redrawn progress state, with ANSI codes stripped.
+    /// Called for every stored line and every <c>\r</c>-drawn progress state (once when drawn, again when redrawn), with
+    /// ANSI codes stripped.
     /// Returns progress when the line carries some. Runs on the log path: keep it cheap.
     /// </summary>
     JobProgress? OnLine(JobRunContext context, string plainText) => null;
@@ -114,5 +115,8 @@ public sealed record JobConclusion
     public bool Retryable { get; init; } = true;
 }
 
-/// <summary>Progress read from a line.</summary>
-public sealed record JobProgress(double? Percent, TimeSpan? Remaining = null);
+/// <summary>
+/// Progress read from a line: a percent, the time left, and the count behind them (<paramref name="Done"/> of
+/// <paramref name="Total"/> items, e.g. 4 of 27 strategies) when the command shows one. A null member is "not known".
+/// </summary>
+public sealed record JobProgress(double? Percent, TimeSpan? Remaining = null, double? Done = null, double? Total = null);

@@ -104,23 +104,26 @@ public sealed class AirsenalJobHooksTests : IDisposable
     }
 
     [Fact]
-    public async Task Optimize_ProgressPrefersStrategyFiles_CountedAtMostOnceASecond()
+    public async Task Optimize_StrategyFilesCount_OnlyWhileNoBarIsDrawn_AndNeverOverTheBar()
     {
         var (context, hooks) = Context("optimize");
         await hooks.PrepareAsync(context, CancellationToken.None);
         var folder = Directory.CreateDirectory(Path.Combine(_dir.File("home"), "airsopt")).FullName;
-
-        var first = hooks.OnLine(context, "Total progress:   7%|▋         | 1/10 [00:01<00:09]")!;
         File.WriteAllText(Path.Combine(folder, "strategy_t_1.json"), "{}");
         File.WriteAllText(Path.Combine(folder, "strategy_t_2.json"), "{}");
-        File.WriteAllText(Path.Combine(folder, "strategy_t_3.json"), "{}");
-        var tooSoon = hooks.OnLine(context, "strategy: 0-1:  50%|█████     | 50/100 [00:01<00:01]");
-        _time.Advance(TimeSpan.FromSeconds(2));
-        var counted = hooks.OnLine(context, "strategy: 0-1:  60%|██████    | 60/100 [00:01<00:01]")!;
 
-        Assert.Equal(0, first.Percent);
+        var filesOnly = hooks.OnLine(context, "Getting starting squad for 742663")!;
+        var tooSoon = hooks.OnLine(context, "Starting with 2 free transfers");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var bar = hooks.OnLine(context, "Total progress:   7%|▋         | 1/27 [00:01<00:26]")!;
+        File.WriteAllText(Path.Combine(folder, "strategy_t_3.json"), "{}");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var worker = hooks.OnLine(context, "strategy: 0-1:  60%|██████    | 60/100 [00:01<00:01]");
+
+        Assert.Equal(new JobProgress(null, Done: 2), filesOnly);
         Assert.Null(tooSoon);
-        Assert.Equal(30, counted.Percent);
+        Assert.Equal(new JobProgress(7, TimeSpan.FromSeconds(26), 1, 27), bar);
+        Assert.Null(worker);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class ProgressAndHintTests
 
         Assert.Equal("Total progress", reading.Description);
         Assert.Equal(45, reading.Percent);
-        Assert.Equal((9, 20), (reading.Done, reading.Total));
+        Assert.Equal((9d, 20d), (reading.Done, reading.Total));
         Assert.Equal(TimeSpan.FromSeconds(62), reading.Elapsed);
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(now.AddSeconds(76), reading.EtaFrom(now));
@@ -40,6 +40,34 @@ public sealed class ProgressAndHintTests
         Assert.Null(reading.EtaFrom(DateTimeOffset.UnixEpoch));
         Assert.Null(ProgressParser.Parse("Fitting team model..."));
         Assert.Null(ProgressParser.Parse("Total progress:  11%|█| 2/20", "REPLAY PROGRESS"));
+    }
+
+    [Fact]
+    public void Progress_ReadsTheWorkersFractionalCounts()
+    {
+        var reading = ProgressParser.Parse("strategy: 2-2-2:  88%|████████▊ | 87.61904761904742/100 [02:50<00:00, 19.80it/s]")!;
+
+        Assert.Equal("strategy: 2-2-2", reading.Description);
+        Assert.Equal((88d, 87.61904761904742, 100d), (reading.Percent, reading.Done, reading.Total));
+        Assert.Equal(TimeSpan.Zero, reading.Remaining);
+    }
+
+    [Fact]
+    public void BarTracker_FollowsOnlyTheMainBar_AndIgnoresTheResetAfterTheEnd()
+    {
+        var bar = new BarTracker(ProgressParser.OptimiserBar);
+
+        Assert.Equal(0, bar.Read("Total progress:   0%|          | 0/27 [00:00<?, ?it/s]")!.Done);
+        Assert.Null(bar.Read("strategy: 1:  13%|█▎        | 13.333333333333334/100 [00:01<00:06, 14.10it/s]"));
+        Assert.Equal(4, bar.Read("Total progress:  15%|█▍        | 4/27 [00:17<01:43,  4.50s/it]")!.Done);
+        // The same state drawn again is no news; an older one is not progress.
+        Assert.Null(bar.Read("Total progress:  15%|█▍        | 4/27 [00:17<01:43,  4.50s/it]"));
+        Assert.Null(bar.Read("Total progress:  11%|█         | 3/27 [00:17<02:23,  5.99s/it]"));
+        Assert.Equal(100, bar.Read("Total progress: 100%|██████████| 27/27 [02:55<00:00,  6.50s/it]")!.Percent);
+        Assert.Null(bar.Read("Total progress:   0%|          | 0/27 [03:01<?, ?it/s]"));
+        Assert.Equal((100d, 27d), (bar.Current!.Percent, bar.Current.Done));
+        // Another total is another bar.
+        Assert.Equal(1, bar.Read("Total progress:  10%|█         | 1/10 [00:01<00:09]")!.Done);
     }
 
     [Fact]

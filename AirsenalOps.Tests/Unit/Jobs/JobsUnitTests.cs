@@ -40,6 +40,25 @@ public sealed class LineSplitterTests
     }
 
     [Fact]
+    public void AStateBeingDrawn_IsReportedOnceWhenDrawn_AndStoredOnlyAsTheLineItBecomes()
+    {
+        var drawn = new List<string>();
+        var splitter = new LineSplitter((text, _) => _lines.Add(text), (text, _) => _redraws.Add(text), 1000, (text, _) => drawn.Add(text));
+        splitter.Feed("Starting with 2 free transfers\nhalf a li");
+        splitter.Feed("ne\n\rTotal progress:  15%|█▍ | 4/27 [00:17<01:43]\u001b[A\u001b[A");
+        splitter.Feed("\rstrategy: 1:  13%|█▎ | 13.3/100 [00:01<00:06]");
+        splitter.Feed("\rstrategy: 1:  20%|██ | 20.0/100 [00:01<00:05]\n");
+        splitter.Feed("\rTotal progress: 100%|██████████| 27/27 [02:55<00:00]\r");
+        splitter.Feed("\n");
+        splitter.Finish();
+
+        // Text after a newline (a line not yet finished, a prompt) is not a drawn state; text after a lone \r is.
+        Assert.Equal(["Total progress:  15%|█▍ | 4/27 [00:17<01:43]\u001b[A\u001b[A", "strategy: 1:  13%|█▎ | 13.3/100 [00:01<00:06]", "Total progress: 100%|██████████| 27/27 [02:55<00:00]"], drawn);
+        Assert.Equal(["Starting with 2 free transfers", "half a line", "strategy: 1:  20%|██ | 20.0/100 [00:01<00:05]", "Total progress: 100%|██████████| 27/27 [02:55<00:00]"], _lines);
+        Assert.Equal(["Total progress:  15%|█▍ | 4/27 [00:17<01:43]\u001b[A\u001b[A", "strategy: 1:  13%|█▎ | 13.3/100 [00:01<00:06]"], _redraws);
+    }
+
+    [Fact]
     public void PendingTextAtEndOfStream_IsALine()
     {
         var splitter = Create();
