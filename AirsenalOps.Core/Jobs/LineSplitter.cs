@@ -7,7 +7,9 @@ namespace AirsenalOps.Core.Jobs;
 /// <c>\r</c> and then overwritten (a tqdm redraw) is reported as a redraw, not as a line, so a bar
 /// redrawn a thousand times is stored once, in its final state. By default a line is kept up to
 /// <see cref="JobLogWriter.MaskSlack"/> past the stored length: the writer masks secrets before it cuts, so a
-/// secret across the cut is masked whole instead of leaking its first part.
+/// secret across the cut is masked whole instead of leaking its first part. A line also ends right after one of
+/// <see cref="EndsAfter"/> (a prompt whose answer the console gave on stdin): a terminal would show the echoed
+/// answer and a new line there, while a pipe gets the prompt and the program's next text glued together.
 /// </summary>
 internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack)
 {
@@ -17,11 +19,26 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
     private readonly StringBuilder _current = new();
     private bool _sawCr;
     private bool _truncated;
+    private bool _endedAfterPrompt;
+
+    /// <summary>Texts after which the line ends although no newline follows (prompts the console answered).</summary>
+    public IReadOnlyList<string> EndsAfter { get; init; } = [];
 
     public void Feed(ReadOnlySpan<char> chars)
     {
         while (!chars.IsEmpty)
         {
+            if (_endedAfterPrompt)
+            {
+                // A newline right after the prompt ends the line the prompt already ended: no empty line.
+                _endedAfterPrompt = false;
+                if (chars[0] == '\n')
+                {
+                    chars = chars[1..];
+                    continue;
+                }
+            }
+
             if (_sawCr)
             {
                 _sawCr = false;
@@ -41,6 +58,15 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
             }
 
             var end = chars.IndexOfAny('\r', '\n');
+            if (EndsAfter.Count > 0 && PromptEnd(chars, end < 0 ? chars.Length : end) is var cut and > 0 && (end < 0 || cut < end))
+            {
+                Append(chars[..cut]);
+                EmitLine();
+                _endedAfterPrompt = true;
+                chars = chars[cut..];
+                continue;
+            }
+
             if (end < 0)
             {
                 Append(chars);
@@ -71,10 +97,55 @@ internal sealed class LineSplitter(Action<string> line, Action<string> redrawn, 
     public void Finish()
     {
         _sawCr = false;
+        _endedAfterPrompt = false;
         if (_current.Length > 0)
         {
             EmitLine();
         }
+    }
+
+    /// <summary>
+    /// Where in <paramref name="chars"/> (before <paramref name="limit"/>) the first of <see cref="EndsAfter"/> ends,
+    /// also when it began in the text already held (the prompt came in two reads); 0 when none does.
+    /// </summary>
+    private int PromptEnd(ReadOnlySpan<char> chars, int limit)
+    {
+        var first = 0;
+        foreach (var text in EndsAfter)
+        {
+            var found = chars[..limit].IndexOf(text.AsSpan(), StringComparison.Ordinal);
+            var at = found < 0 ? 0 : found + text.Length;
+            for (var held = Math.Min(text.Length - 1, _current.Length); held > 0; held--)
+            {
+                var rest = text.Length - held;
+                if (rest <= limit && chars.StartsWith(text.AsSpan(held), StringComparison.Ordinal) && HeldEndsWith(text.AsSpan(0, held)))
+                {
+                    at = rest;
+                    break;
+                }
+            }
+
+            if (at > 0 && (first == 0 || at < first))
+            {
+                first = at;
+            }
+        }
+
+        return first;
+    }
+
+    private bool HeldEndsWith(ReadOnlySpan<char> text)
+    {
+        var start = _current.Length - text.Length;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (_current[start + i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Append(ReadOnlySpan<char> chars)
