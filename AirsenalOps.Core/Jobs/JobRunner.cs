@@ -151,7 +151,7 @@ public sealed partial class JobRunner(
             await writer.WriteAsync(LogSource.System, $"Attempt {attempt}: {commandLine}", CancellationToken.None);
 
             var process = await ProcessSupervisor.StartAsync(
-                new ProcessSpec(executable, arguments, environment, preparation.StandardInput, job.Id),
+                new ProcessSpec(executable, arguments, environment, preparation.StandardInput, job.Id, preparation.StdoutEndsAfter),
                 (stderr, pieces, ct) => writer.WriteAsync(stderr ? LogSource.Stderr : LogSource.Stdout, pieces, ct),
                 time);
             using var cancelSource = CancellationTokenSource.CreateLinkedTokenSource(cancel);

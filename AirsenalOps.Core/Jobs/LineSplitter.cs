@@ -12,6 +12,9 @@ namespace AirsenalOps.Core.Jobs;
 /// A state being drawn (text after a lone <c>\r</c> that no <c>\r</c> or <c>\n</c> has ended yet) is how tqdm shows a
 /// bar while it waits, sometimes for minutes: it goes to <paramref name="drawing"/> at the end of each
 /// <see cref="Feed"/> (once per state), so progress is read when it is drawn, not when the next redraw comes.
+/// A line also ends right after one of <see cref="EndsAfter"/> (a prompt whose answer the console gave on stdin): a
+/// terminal would show the echoed answer and a new line there, while a pipe gets the prompt and the program's next
+/// text glued together.
 /// </summary>
 internal sealed class LineSplitter(Action<string, bool> line, Action<string, bool> redrawn, int maxLineLength = JobLogWriter.MaxLineLength + JobLogWriter.MaskSlack, Action<string, bool>? drawing = null)
 {
@@ -21,6 +24,10 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
     private readonly StringBuilder _current = new();
     private bool _sawCr;
     private bool _truncated;
+    private bool _endedAfterPrompt;
+
+    /// <summary>Texts after which the line ends although no newline follows (prompts the console answered).</summary>
+    public IReadOnlyList<string> EndsAfter { get; init; } = [];
 
     /// <summary>The pending text was started by a redraw (<c>\r</c>), as tqdm draws, not by a newline.</summary>
     private bool _drawn;
@@ -32,6 +39,17 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
     {
         while (!chars.IsEmpty)
         {
+            if (_endedAfterPrompt)
+            {
+                // A newline right after the prompt ends the line the prompt already ended: no empty line.
+                _endedAfterPrompt = false;
+                if (chars[0] == '\n')
+                {
+                    chars = chars[1..];
+                    continue;
+                }
+            }
+
             if (_sawCr)
             {
                 _sawCr = false;
@@ -53,6 +71,15 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
             }
 
             var end = chars.IndexOfAny('\r', '\n');
+            if (EndsAfter.Count > 0 && PromptEnd(chars, end < 0 ? chars.Length : end) is var cut and > 0 && (end < 0 || cut < end))
+            {
+                Append(chars[..cut]);
+                EmitLine();
+                _endedAfterPrompt = true;
+                chars = chars[cut..];
+                continue;
+            }
+
             if (end < 0)
             {
                 Append(chars);
@@ -101,10 +128,55 @@ internal sealed class LineSplitter(Action<string, bool> line, Action<string, boo
     public void Finish()
     {
         _sawCr = false;
+        _endedAfterPrompt = false;
         if (_current.Length > 0)
         {
             EmitLine();
         }
+    }
+
+    /// <summary>
+    /// Where in <paramref name="chars"/> (before <paramref name="limit"/>) the first of <see cref="EndsAfter"/> ends,
+    /// also when it began in the text already held (the prompt came in two reads); 0 when none does.
+    /// </summary>
+    private int PromptEnd(ReadOnlySpan<char> chars, int limit)
+    {
+        var first = 0;
+        foreach (var text in EndsAfter)
+        {
+            var found = chars[..limit].IndexOf(text.AsSpan(), StringComparison.Ordinal);
+            var at = found < 0 ? 0 : found + text.Length;
+            for (var held = Math.Min(text.Length - 1, _current.Length); held > 0; held--)
+            {
+                var rest = text.Length - held;
+                if (rest <= limit && chars.StartsWith(text.AsSpan(held), StringComparison.Ordinal) && HeldEndsWith(text.AsSpan(0, held)))
+                {
+                    at = rest;
+                    break;
+                }
+            }
+
+            if (at > 0 && (first == 0 || at < first))
+            {
+                first = at;
+            }
+        }
+
+        return first;
+    }
+
+    private bool HeldEndsWith(ReadOnlySpan<char> text)
+    {
+        var start = _current.Length - text.Length;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (_current[start + i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Append(ReadOnlySpan<char> chars)

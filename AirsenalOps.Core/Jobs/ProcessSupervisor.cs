@@ -5,7 +5,9 @@ namespace AirsenalOps.Core.Jobs;
 
 /// <summary>What to start: the environment is complete (the supervisor adds nothing to it).</summary>
 /// <param name="Marker">The value of <see cref="ProcessGroup.MarkerVariable"/> in the environment, to find descendants that left the group.</param>
-internal sealed record ProcessSpec(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Environment, string? StandardInput, string Marker);
+/// <param name="StdoutEndsAfter">Texts after which a stdout line ends without a newline (<see cref="LineSplitter.EndsAfter"/>).</param>
+internal sealed record ProcessSpec(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Environment, string? StandardInput, string Marker,
+    IReadOnlyList<string>? StdoutEndsAfter = null);
 
 /// <summary>When the supervisor stops a process tree on its own, and how long each signal gets.</summary>
 internal sealed record ProcessLimits(TimeSpan MaxRunTime, TimeSpan? IdleTimeout, TimeSpan CancelGrace, TimeSpan ShutdownGrace);
@@ -49,7 +51,7 @@ internal static class ProcessSupervisor
             .WithArguments(allArguments)
             .WithEnvironmentVariables(spec.Environment)
             .WithStandardInputPipe(spec.StandardInput is null ? PipeSource.Null : PipeSource.FromString(spec.StandardInput))
-            .WithStandardOutputPipe(PipeTarget.Create((stream, ct) => PumpAsync(stream, false, output, activity, ct)))
+            .WithStandardOutputPipe(PipeTarget.Create((stream, ct) => PumpAsync(stream, false, output, activity, ct, spec.StdoutEndsAfter)))
             .WithStandardErrorPipe(PipeTarget.Create((stream, ct) => PumpAsync(stream, true, output, activity, ct)))
             .WithValidation(CommandResultValidation.None);
 
@@ -86,7 +88,7 @@ internal static class ProcessSupervisor
         return new SupervisedProcess(pid, ownGroup, exited, spec.Marker, activity, time);
     }
 
-    private static async Task PumpAsync(Stream stream, bool stderr, ProcessOutput output, Activity activity, CancellationToken cancellationToken)
+    private static async Task PumpAsync(Stream stream, bool stderr, ProcessOutput output, Activity activity, CancellationToken cancellationToken, IReadOnlyList<string>? endsAfter = null)
     {
         var decoder = new UTF8Encoding(false).GetDecoder();
         var bytes = new byte[64 * 1024];
@@ -97,7 +99,10 @@ internal static class ProcessSupervisor
         var splitter = new LineSplitter(
             (text, cut) => pieces.Add(new OutputPiece(false, text, cut)),
             (text, cut) => pieces.Add(new OutputPiece(true, text, cut)),
-            drawing: (text, cut) => pieces.Add(new OutputPiece(true, text, cut)));
+            drawing: (text, cut) => pieces.Add(new OutputPiece(true, text, cut)))
+        {
+            EndsAfter = endsAfter ?? [],
+        };
         var broken = false;
         while (true)
         {

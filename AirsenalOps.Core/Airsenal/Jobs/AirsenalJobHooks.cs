@@ -54,6 +54,9 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
     private const string DeclinedLoginItem = "airsenal.declined_login";
     private const int ReadBatch = 5000;
 
+    /// <summary>How AIrsenal's seven-line login prompt ends (input() prints it without a newline).</summary>
+    internal const string LoginPromptEnd = "the API. (y/n): ";
+
     /// <summary>Stage → (start %, share %) of a pipeline run.</summary>
     private static readonly Dictionary<string, (double Start, double Share)> StageProgress = new(StringComparer.Ordinal)
     {
@@ -133,6 +136,8 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
             },
             // Anything else AIrsenal asks meets a closed stdin and fails at once instead of waiting.
             StandardInput = input,
+            // The answered prompt keeps its own line instead of swallowing "Getting starting squad for …".
+            StdoutEndsAfter = input is null ? [] : [LoginPromptEnd],
         };
     }
 

@@ -85,6 +85,12 @@ public sealed record JobPreparation
     /// <summary>Text written to the process's stdin before it is closed (answers to known prompts).</summary>
     public string? StandardInput { get; init; }
 
+    /// <summary>
+    /// Texts after which a stdout line ends though no newline follows: the prompts <see cref="StandardInput"/> answers.
+    /// A terminal would show the echoed answer and a new line; through a pipe the prompt and the next text share a line.
+    /// </summary>
+    public IReadOnlyList<string> StdoutEndsAfter { get; init; } = [];
+
     /// <summary>Set to fail the attempt without starting the process.</summary>
     public string? Error { get; init; }
 

@@ -6,6 +6,8 @@ namespace AirsenalOps.Tests.E2E.Support;
 /// AIrsenal entry points for the browser scenarios, written into a temp folder used as AIRSENAL_BIN_DIR:
 /// a prediction that prints coloured lines at a human pace, an optimisation that runs until cancelled
 /// while reporting progress, and a database update that always fails (to watch retries).
+/// Hand-written on purpose: no recording runs until cancelled, fails in a retryable way or prints at a pace a
+/// browser test can watch line by line; the real printouts are replayed in RealReplayTests (Fixtures/airsenal-real/replay).
 /// </summary>
 public sealed class E2EAirsenal : IDisposable
 {

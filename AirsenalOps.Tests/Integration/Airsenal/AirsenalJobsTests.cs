@@ -12,7 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AirsenalOps.Tests.Integration.Airsenal;
 
-/// <summary>The AIrsenal commands through the real job engine, against fake AIrsenal scripts (Fixtures/airsenal-output/bin).</summary>
+/// <summary>
+/// The AIrsenal commands through the real job engine, against fake AIrsenal scripts (Fixtures/airsenal-output/bin).
+/// Hand-written on purpose: these cases are the database copy-back (a marker written into AIRSENAL_DB_FILE), the
+/// environment the job sees, and failures no recording shows (no predictions, a failed update, an existing
+/// database, a team-id prompt, make_transfers/set_lineup). What the real program prints is played from its
+/// recordings in <see cref="RealReplayTests"/>.
+/// </summary>
 public sealed class AirsenalJobsTests : IDisposable
 {
     private static readonly string BinDir = PrepareBin();

@@ -99,7 +99,9 @@ public sealed class AirsenalJobHooksTests : IDisposable
         Assert.Equal(_database.LocalPath, withoutLogin.Environment["AIRSENAL_DB_FILE"]);
         Assert.Equal(_dir.File("home"), withoutLogin.Environment["AIRSENAL_HOME"]);
         Assert.Equal("n\n", withoutLogin.StandardInput);
+        Assert.Equal(["the API. (y/n): "], withoutLogin.StdoutEndsAfter);
         Assert.Null(withLogin.StandardInput);
+        Assert.Empty(withLogin.StdoutEndsAfter);
         Assert.Equal(_dir.File("secret-home"), withLogin.Environment["AIRSENAL_HOME"]);
     }
 

@@ -79,6 +79,40 @@ public sealed class LineSplitterTests
         Assert.Equal(["abcde [cut]", "ok", "r"], _lines);
         Assert.Equal(["klmno [cut]"], _redraws);
     }
+
+    [Theory]
+    // The real optimiser's reads: the prompt alone, then the next text (run_optimization.jsonl).
+    [InlineData("Running\n\nthe API. (y/n): |Getting starting squad for 742663\n")]
+    // Both in one read (a loaded machine reads late).
+    [InlineData("Running\n\nthe API. (y/n): Getting starting squad for 742663\n")]
+    // The prompt split across reads (| separates the reads).
+    [InlineData("Running\n\nthe API. (y|/n): Getting starting squad| for 742663\n")]
+    [InlineData("Running\n\nthe API. (y/n):| |Getting starting squad for 742663\n")]
+    // A newline after the prompt ends the same line, with no empty line after it.
+    [InlineData("Running\n\nthe API. (y/n): |\nGetting starting squad for 742663\n")]
+    public void APromptTheConsoleAnswered_EndsItsLine_HoweverTheReadsFall(string joinedReads)
+    {
+        var reads = joinedReads.Split('|');
+        var splitter = new LineSplitter(_lines.Add, _redraws.Add) { EndsAfter = ["the API. (y/n): "] };
+        foreach (var read in reads)
+        {
+            splitter.Feed(read);
+        }
+
+        splitter.Finish();
+
+        Assert.Equal(["Running", "", "the API. (y/n): ", "Getting starting squad for 742663"], _lines);
+    }
+
+    [Fact]
+    public void WithoutEndsAfter_APromptAndTheNextTextShareALine()
+    {
+        var splitter = Create();
+        splitter.Feed("the API. (y/n): ");
+        splitter.Feed("Getting starting squad\n");
+
+        Assert.Equal(["the API. (y/n): Getting starting squad"], _lines);
+    }
 }
 
 public sealed class CommandCatalogueTests

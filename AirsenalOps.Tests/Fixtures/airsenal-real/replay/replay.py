@@ -13,7 +13,8 @@ What the replay does, like the real program:
   When it does not match, it goes on with the sibling recording of the same command that saw that answer
   (run_optimization.jsonl answered "n", run_optimization-login_prompt_eof.jsonl met EOF: so EOF on the
   answered recordings ends in the real EOFError traceback, exit 1). With no such sibling: exit 3;
-- forks worker processes (multiprocessing, fork) while the optimiser's "Total progress" bar is drawn:
+- forks worker processes (multiprocessing, fork) while the optimiser's bars are drawn (from its first bar to
+  its last, in a recording with a "Total progress" bar):
   --num_thread of them, else 4 (AIrsenal's default). They hold the output pipes like the real workers, take
   SIGINT from the process group as KeyboardInterrupt ("Process ForkProcess-1:" traceback), and end when the
   recorded bars end (or when the leader is gone);
@@ -29,6 +30,7 @@ e.g. a copy of shared/airsenal-real/data-after-optimisation.db). Messages of the
 """
 import json
 import multiprocessing
+import multiprocessing.synchronize  # noqa: F401 (imported before the bars, not while they start)
 import os
 import re
 import shutil
@@ -85,8 +87,10 @@ class Recording:
                 k = len(self.reads)
                 answer, written = (lines[k][1].strip(), lines[k][0]) if k < len(lines) else (None, t)
                 self.reads[index] = (answer, max(t, written))
-        totals = [i for i, (_, fd, data) in enumerate(self.events) if fd == 2 and "Total progress" in data]
-        self.bars = (totals[0], totals[-1]) if totals else None
+        # The optimiser's bars, its own "Total progress" and its workers' (stacked below it), span the workers' life.
+        bars = [i for i, (_, fd, data) in enumerate(self.events) if fd == 2 and "%|" in data]
+        optimiser = any(fd == 2 and "Total progress" in data for _, fd, data in self.events)
+        self.bars = (bars[0], bars[-1]) if optimiser else None
 
 
 def find(name):
