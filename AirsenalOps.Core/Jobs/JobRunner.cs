@@ -30,7 +30,8 @@ public sealed record AttemptOutcome(
     JsonOutcome? Conclusion);
 
 /// <summary>What the command's hooks concluded.</summary>
-public sealed record JsonOutcome(System.Text.Json.Nodes.JsonObject? Output, string? Hint);
+/// <param name="Recurs">Why the failure will recur (so it is not retried); null when it may pass next time.</param>
+public sealed record JsonOutcome(System.Text.Json.Nodes.JsonObject? Output, string? Hint, string? Recurs = null);
 
 /// <summary>
 /// Runs one attempt of a job: the command's hooks, its environment and its log around a process tree that
@@ -188,7 +189,7 @@ public sealed partial class JobRunner(
             await writer.CompleteAsync();
 
             var conclusion = await command.Hooks.ConcludeAsync(context, new JobRunResult(exitCode, timedOut, idle, runError, duration), shutdown);
-            var json = new JsonOutcome(conclusion.Output, conclusion.Hint);
+            var json = new JsonOutcome(conclusion.Output, conclusion.Hint, conclusion.Error is null || conclusion.Retryable ? null : conclusion.Recurs);
             var error = conclusion.Error ?? runError;
             if (conclusion.Error is not null)
             {

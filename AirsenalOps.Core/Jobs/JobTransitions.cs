@@ -36,6 +36,9 @@ public static class JobTransitions
 
     public const string InterruptedError = "Interrupted: the console stopped while the job was running.";
 
+    /// <summary>How the page and the log say that a failure was not retried because it will recur.</summary>
+    public const string NotRetried = "Not retried: the error will recur";
+
     /// <summary>How many retries a new job of <paramref name="command"/> gets: none unless running it twice is safe.</summary>
     public static int MaxRetriesFor(JobCommand command, JobOptions options) => command.RetrySafe ? options.MaxJobRetries : 0;
 
@@ -92,6 +95,8 @@ public static class JobTransitions
         var attempt = new JobAttempt(outcome.Number, outcome.StartedAt, outcome.EndedAt, outcome.ExitCode, Describe(outcome.Kind), outcome.Error);
         var ended = current with
         {
+            // Only this attempt's verdict counts: a manual retry that fails differently says so.
+            WillRecur = outcome.Kind == AttemptKind.Failed && !outcome.Retryable ? outcome.Conclusion?.Recurs : null,
             Attempts = [.. current.Attempts, attempt],
             ExitCode = outcome.ExitCode,
             ProcessGroupId = null,
@@ -185,10 +190,11 @@ public static class JobTransitions
         {
             var delay = kind == AttemptKind.Interrupted ? TimeSpan.Zero : RetryPolicy.Delay(options, current.RetryCount + 1, random);
             var next = ended with { Status = JobStatus.Pending, RetryCount = current.RetryCount + 1, NextAttemptAt = now + delay, Error = error, StartedAt = current.StartedAt };
-            return JobTransition.To(next, $"Retry {next.RetryCount} of {current.MaxRetries} in {delay.TotalSeconds:0} s.");
+            return JobTransition.To(next, $"{JobDisplay.Retry(next.RetryCount, current.MaxRetries)} in {delay.TotalSeconds:0} s.");
         }
 
-        var note = current.RetryCount >= current.MaxRetries && current.MaxRetries > 0 ? $"Failed after {current.RetryCount + 1} attempts." : null;
+        var note = ended.WillRecur is { } recurs && current.RetryCount < current.MaxRetries ? $"{NotRetried}: {recurs}."
+            : current.RetryCount >= current.MaxRetries && current.MaxRetries > 0 ? $"Failed after {current.RetryCount + 1} attempts." : null;
         return JobTransition.To(ended with { Status = JobStatus.Failed, CompletedAt = now, Error = error }, note);
     }
 
@@ -199,6 +205,86 @@ public static class JobTransitions
         AttemptKind.Interrupted => "interrupted",
         _ => "failed",
     };
+}
+
+/// <summary>What kind of failure an attempt ended in; <see cref="FailureRule"/> decides which kinds are retried.</summary>
+public enum FailureKind
+{
+    /// <summary>Nothing in the output says why (a bare non-zero exit, a timeout): retried, as any failure used to be.</summary>
+    Unexplained,
+
+    /// <summary>The network, FPL's rate limit (HTTP 429), FPL's own outage, a locked database: a later attempt may pass.</summary>
+    Transient,
+
+    /// <summary>A Python exception from AIrsenal's code or the data it read: the same input fails the same way.</summary>
+    Code,
+
+    /// <summary>AIrsenal asked for a secret the console does not have.</summary>
+    MissingSecret,
+
+    /// <summary>A known hint that names a setting to fix or a step to run first (a schema without a column, no team id...).</summary>
+    Configuration,
+
+    /// <summary>The command exited without doing its work, and would do so again.</summary>
+    NoOp,
+}
+
+/// <summary>The line that explains a failure (an exception line, a hint, a prompt's message) and its kind.</summary>
+public sealed record FailureCause(FailureKind Kind, string Line)
+{
+    public bool Recurs => FailureRule.Recurs(Kind);
+
+    /// <summary>Why it will recur, in words for the job page; null for a failure worth retrying.</summary>
+    public string? Reason => FailureRule.Reason(Kind);
+}
+
+/// <summary>
+/// Which failures are retried: a transient or unexplained one is (the backoff in <see cref="RetryPolicy"/>), one that
+/// will recur is not, so a bad column or a missing secret does not burn three retries before a deadline. The single
+/// place this is decided; the AIrsenal hooks only name the kind (<see cref="FromException"/> for a traceback's line).
+/// </summary>
+public static class FailureRule
+{
+    /// <summary>Python exception types (the last dotted part) that a later attempt can get past.</summary>
+    private static readonly HashSet<string> TransientExceptions = new(StringComparer.Ordinal)
+    {
+        "ConnectionError", "ConnectionResetError", "ConnectionRefusedError", "ConnectionAbortedError", "BrokenPipeError",
+        "TimeoutError", "timeout", "Timeout", "ConnectTimeout", "ReadTimeout", "ConnectTimeoutError", "ReadTimeoutError",
+        "ChunkedEncodingError", "ProtocolError", "RemoteDisconnected", "IncompleteRead", "MaxRetryError", "NewConnectionError",
+        "NameResolutionError", "gaierror", "SSLError", "ClientConnectorError", "ClientOSError", "ServerDisconnectedError",
+        "ServerTimeoutError", "KeyboardInterrupt",
+        // FPL answers with an HTML "the game is being updated" page while it updates, which json cannot read.
+        "JSONDecodeError",
+    };
+
+    /// <summary>Texts in an exception's message that mean "try later", whatever the type (HTTP 429/5xx, SQLite busy).</summary>
+    private static readonly string[] TransientTexts =
+    [
+        "429", "Too Many Requests", "500 Server Error", "502 Server Error", "503 Server Error", "504 Server Error",
+        "database is locked", "Temporary failure in name resolution", "Max retries exceeded", "timed out", "Connection reset",
+    ];
+
+    public static bool Recurs(FailureKind kind) => kind is FailureKind.Code or FailureKind.MissingSecret or FailureKind.Configuration or FailureKind.NoOp;
+
+    public static string? Reason(FailureKind kind) => kind switch
+    {
+        FailureKind.Code => "a Python exception from AIrsenal's code or data fails the same way every time",
+        FailureKind.MissingSecret => "a secret is missing, and stays missing until it is set",
+        FailureKind.Configuration => "a configuration or database problem that needs fixing first",
+        FailureKind.NoOp => "AIrsenal did nothing, and would do nothing again",
+        _ => null,
+    };
+
+    /// <summary>The kind of a traceback's last line ("requests.exceptions.ConnectionError: ...", "KeyError: 'x'").</summary>
+    public static FailureCause FromException(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        var type = colon < 0 ? line.Trim() : line[..colon].Trim();
+        var name = type[(type.LastIndexOf('.') + 1)..];
+        var transient = TransientExceptions.Contains(name) || TransientTexts.Any(t => line.Contains(t, StringComparison.Ordinal));
+        return new FailureCause(transient ? FailureKind.Transient : FailureKind.Code, line.Trim());
+    }
 }
 
 /// <summary>Exponential backoff between failed attempts: base × 2^(attempt-1), ±10 % jitter, capped.</summary>

@@ -70,6 +70,9 @@ public sealed record JobRecord
 
     public IReadOnlyList<JobAttempt> Attempts { get; init; } = [];
 
+    /// <summary>Why the last failure was not retried: it will recur (a Python exception, a missing secret...).</summary>
+    public string? WillRecur { get; init; }
+
     /// <summary>Log lines that the peer console kept inside the job document (read-only legacy).</summary>
     public IReadOnlyList<string>? LegacyLogs { get; init; }
 

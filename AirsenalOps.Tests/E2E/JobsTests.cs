@@ -98,7 +98,7 @@ public sealed class JobsTests : IDisposable
 
         // First attempt fails; the job waits for its retry and says when it comes.
         await Assertions.Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "retrying");
-        await Assertions.Expect(page.GetByTestId("job-next-retry")).ToContainTextAsync("Retry 2 of 2");
+        await Assertions.Expect(page.GetByTestId("job-next-retry")).ToContainTextAsync("Retry 1 of 1");
         await Assertions.Expect(page.GetByTestId("job-give-up")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "job-retrying");
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -226,23 +227,34 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
         }
 
         string? error = null;
+        string? recurs = null;
         var retryable = true;
+        var exception = PythonTraceback.LastException(lines);
         if (result.Succeeded && hint is not null && spec.NoOpCodes.Contains(hint.Code))
         {
             // AIrsenal exits 0 here although it did nothing; retrying cannot change that.
-            (error, retryable) = (hint.Hint, false);
+            (error, retryable, recurs) = JobConclusion.From(new FailureCause(FailureKind.NoOp, hint.Hint));
         }
         else if (result.Succeeded && spec.PipelineStages && !lines.Any(l => l.StartsWith("Pipeline finished OK!", StringComparison.Ordinal)))
         {
-            (error, retryable) = ("The pipeline stopped before finishing" + (hint is null ? "." : ": " + hint.Hint), false);
+            (error, retryable, recurs) = JobConclusion.From(new FailureCause(FailureKind.NoOp, "The pipeline stopped before finishing" + (hint is null ? "." : ": " + hint.Hint)));
         }
         else if (!result.Succeeded && result.ExitCode is not null && prompt is not null)
         {
-            (error, retryable) = (prompt.Message, false);
+            (error, retryable, recurs) = JobConclusion.From(new FailureCause(FailureKind.MissingSecret, prompt.Message));
         }
         else if (!result.Succeeded && result.ExitCode is not null && hint is { FailsJob: true })
         {
-            (error, retryable) = ($"{result.Error} {hint.Hint}", false);
+            // The banner shows what AIrsenal said (the exception line), the hint below it says what to do.
+            (error, retryable, recurs) = JobConclusion.From(new FailureCause(FailureKind.Configuration, exception ?? hint.Hint));
+        }
+        else if (!result.Succeeded && result.ExitCode is not null && !result.TimedOut && !result.Idle && exception is not null)
+        {
+            // A rate limit or network hint seen on the way outranks the exception it caused.
+            var cause = hint is { FailsJob: false, Code: not FailureHints.LoginFailedCode }
+                ? new FailureCause(FailureKind.Transient, exception)
+                : FailureRule.FromException(exception);
+            (error, retryable, recurs) = JobConclusion.From(cause);
         }
 
         if (context.Items.ContainsKey(HoldsDatabaseItem))
@@ -258,7 +270,7 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
             }
             catch (AirsenalDatabaseException ex)
             {
-                (error, retryable) = (ex.Message, false);
+                (error, retryable, recurs) = JobConclusion.From(new FailureCause(FailureKind.Configuration, ex.Message));
             }
         }
 
@@ -273,6 +285,7 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
             Hint = shownHint,
             Error = error,
             Retryable = retryable,
+            Recurs = recurs,
         };
     }
 

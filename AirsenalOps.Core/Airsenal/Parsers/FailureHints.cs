@@ -117,6 +117,42 @@ public static class FailureHints
     }
 }
 
+/// <summary>The line of a Python traceback that says what went wrong: the exception and its message.</summary>
+public static partial class PythonTraceback
+{
+    /// <summary>
+    /// The exception line of the last traceback in the output ("RuntimeError: Please choose only ONE of ..."), or null
+    /// when there is none. With chained exceptions the last one is the one that ended the process.
+    /// </summary>
+    public static string? LastException(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        string? found = null;
+        var inTraceback = false;
+        foreach (var raw in lines)
+        {
+            var line = AirsenalOps.Core.Jobs.Ansi.Strip(raw).TrimEnd();
+            if (line.StartsWith("Traceback (most recent call last):", StringComparison.Ordinal))
+            {
+                inTraceback = true;
+                continue;
+            }
+
+            // Frames and source lines are indented; the exception line is the first one that is not.
+            if (inTraceback && line.Length > 0 && !char.IsWhiteSpace(line[0]) && ExceptionLine().IsMatch(line))
+            {
+                found = line;
+                inTraceback = false;
+            }
+        }
+
+        return found;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Timeout|timeout|gaierror|Warning)(:|$)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ExceptionLine();
+}
+
 /// <summary>A stdin prompt that would make a job wait forever, and the message that fails it fast.</summary>
 public sealed record PromptHit(string Prompt, string? MissingSecret, string Message);
 

@@ -119,6 +119,16 @@ public sealed record JobConclusion
 
     /// <summary>With <see cref="Error"/>: false stops automatic retries (retrying cannot help).</summary>
     public bool Retryable { get; init; } = true;
+
+    /// <summary>With <see cref="Retryable"/> false: why the failure will recur, shown on the job page.</summary>
+    public string? Recurs { get; init; }
+
+    /// <summary>Fails the run with <paramref name="cause"/>'s line; retried only when <see cref="FailureRule"/> says so.</summary>
+    public static (string Error, bool Retryable, string? Recurs) From(FailureCause cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        return (cause.Line, !cause.Recurs, cause.Reason);
+    }
 }
 
 /// <summary>

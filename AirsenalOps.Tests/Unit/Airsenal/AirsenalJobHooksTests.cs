@@ -1,6 +1,7 @@
 using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Airsenal.Jobs;
+using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Support;
@@ -181,9 +182,28 @@ public sealed class AirsenalJobHooksTests : IDisposable
         var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(1, false, false, "Exited with code 1.", TimeSpan.FromSeconds(1)), CancellationToken.None);
 
         Assert.False(conclusion.Retryable);
-        Assert.Contains("AIRSENAL_DB_URI", conclusion.Error, StringComparison.Ordinal);
+        // The banner's line is what AIrsenal said, not "Exited with code 1."; the hint says what to do.
+        Assert.Equal("RuntimeError: Please choose only ONE of AIRSENAL_DB_FILE and AIRSENAL_DB_URI", conclusion.Error);
         Assert.Contains("AIRSENAL_DB_URI", conclusion.Hint, StringComparison.Ordinal);
+        Assert.Equal(FailureRule.Reason(FailureKind.Configuration), conclusion.Recurs);
         Assert.Null(conclusion.Output);
+    }
+
+    [Theory]
+    [InlineData("KeyError: 'element_type'", false)]
+    [InlineData("sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed: player.player_id", false)]
+    [InlineData("requests.exceptions.ConnectionError: HTTPSConnectionPool(host='fantasy.premierleague.com', port=443): Max retries exceeded", true)]
+    [InlineData("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://fantasy.premierleague.com/api/", true)]
+    public async Task Predict_Traceback_FailsWithItsExceptionLine_RetriedOnlyWhenTransient(string exceptionLine, bool retried)
+    {
+        var (context, hooks) = Context("predict");
+        Output("Traceback (most recent call last):", "  File \"/usr/local/bin/airsenal_run_prediction\", line 8, in <module>", "    sys.exit(main())", exceptionLine);
+
+        var conclusion = await hooks.ConcludeAsync(context, new JobRunResult(1, false, false, "Exited with code 1.", TimeSpan.FromSeconds(1)), CancellationToken.None);
+
+        Assert.Equal(exceptionLine, conclusion.Error);
+        Assert.Equal(retried, conclusion.Retryable);
+        Assert.Equal(retried ? null : FailureRule.Reason(FailureKind.Code), conclusion.Recurs);
     }
 
     [Fact]

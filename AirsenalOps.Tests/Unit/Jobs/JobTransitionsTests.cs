@@ -186,6 +186,38 @@ public sealed class JobTransitionsTests
         Assert.Same(JobTransition.Unchanged, JobTransitions.Progress(Job(JobStatus.Cancelling), new JobProgress(50), Now));
     }
 
+    [Theory]
+    [InlineData(FailureKind.Unexplained, true)]
+    [InlineData(FailureKind.Transient, true)]
+    [InlineData(FailureKind.Code, false)]
+    [InlineData(FailureKind.MissingSecret, false)]
+    [InlineData(FailureKind.Configuration, false)]
+    [InlineData(FailureKind.NoOp, false)]
+    public void RetryRule_RetriesOnlyWhatMayPass_AndSaysWhyTheRestRecurs(FailureKind kind, bool retried)
+    {
+        var cause = new FailureCause(kind, "the line");
+        var (error, retryable, recurs) = JobConclusion.From(cause);
+        var next = Write(JobTransitions.Finish(Job(JobStatus.Running), Outcome(AttemptKind.Failed, error, retryable) with { Conclusion = new JsonOutcome(null, null, recurs) }, retrySafe: true, Options, 0.5, Now), out var note);
+
+        Assert.Equal("the line", next.Error);
+        Assert.Equal(retried ? JobStatus.Pending : JobStatus.Failed, next.Status);
+        Assert.Equal(retried ? null : FailureRule.Reason(kind), next.WillRecur);
+        Assert.Equal(retried ? "Retry 1 of 2 in 60 s." : $"Not retried: the error will recur: {FailureRule.Reason(kind)}.", note);
+    }
+
+    [Theory]
+    [InlineData("KeyError: 'element_type'", FailureKind.Code)]
+    [InlineData("ValueError: FPL_TEAM_ID and FPL_LEAGUE_ID must be valid integers if set.", FailureKind.Code)]
+    [InlineData("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such column: player.display_name", FailureKind.Code)]
+    [InlineData("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked", FailureKind.Transient)]
+    [InlineData("requests.exceptions.ConnectionError: ('Connection aborted.', RemoteDisconnected('Remote end closed connection'))", FailureKind.Transient)]
+    [InlineData("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://x/", FailureKind.Transient)]
+    [InlineData("requests.exceptions.HTTPError: 404 Client Error: Not Found for url: https://x/", FailureKind.Code)]
+    [InlineData("json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)", FailureKind.Transient)]
+    [InlineData("KeyboardInterrupt", FailureKind.Transient)]
+    public void RetryRule_TellsAnExceptionLine_FromData_AndFromTheNetwork(string line, FailureKind kind) =>
+        Assert.Equal(kind, FailureRule.FromException(line).Kind);
+
     private static JobRecord Write(JobTransition transition, out string? note)
     {
         Assert.Equal(JobTransitionKind.Write, transition.Kind);
