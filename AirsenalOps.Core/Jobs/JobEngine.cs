@@ -41,6 +41,9 @@ public sealed partial class JobEngine : BackgroundService
     /// <summary>This console instance, as written in <see cref="JobRecord.Owner"/>.</summary>
     public string InstanceId { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The host this console runs on, as written in <see cref="JobRecord.OwnerHost"/>.</summary>
+    public string Host { get; } = Environment.MachineName;
+
     /// <summary>Ids of the jobs this instance is running now.</summary>
     public IReadOnlyCollection<string> RunningJobIds => [.. _running.Keys];
 
@@ -68,14 +71,17 @@ public sealed partial class JobEngine : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var recovered = false;
+        var nextRecovery = _time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!recovered)
+                // At start, then once a heartbeat: another console's job may have lost its owner meanwhile.
+                if (_time.GetUtcNow() >= nextRecovery)
                 {
-                    await RecoverAsync(stoppingToken);
+                    await RecoverAsync(atStart: !recovered, stoppingToken);
                     recovered = true;
+                    nextRecovery = _time.GetUtcNow() + _options.Heartbeat;
                 }
 
                 if (await TryStartNextAsync(stoppingToken))
@@ -146,7 +152,8 @@ public sealed partial class JobEngine : BackgroundService
             }
         }
 
-        var job = await _changer.ClaimNextAsync(new JobClaim(InstanceId, _time.GetUtcNow(), allowed), stoppingToken);
+        var now = _time.GetUtcNow();
+        var job = await _changer.ClaimNextAsync(new JobClaim(InstanceId, now, allowed, Host, now + _options.Lease), stoppingToken);
         if (job is null)
         {
             return false;
@@ -173,10 +180,14 @@ public sealed partial class JobEngine : BackgroundService
 
     private async Task RunAsync(JobRecord job, ValidatedCommand validated, CancellationTokenSource cancel, CancellationToken stoppingToken)
     {
+        using var keeping = new CancellationTokenSource();
+        var keeper = KeepAsync(job.Id, cancel, keeping.Token);
         try
         {
             var attempt = job.Attempts.Count + 1;
             var outcome = await _runner.RunAsync(job, validated, attempt, new ProgressRecorder(this, job.Id), cancel.Token, stoppingToken);
+            await keeping.CancelAsync();
+            await keeper;
             await FinishWhenStorageAnswersAsync(job.Id, validated.Command, outcome, stoppingToken);
         }
         catch (Exception ex)
@@ -187,9 +198,61 @@ public sealed partial class JobEngine : BackgroundService
         }
         finally
         {
+            await keeping.CancelAsync();
+            await keeper;
             _running.TryRemove(job.Id, out _);
             cancel.Dispose();
             Wake();
+        }
+    }
+
+    /// <summary>
+    /// While this console runs the job: looks at its document about once a second, so a cancel written by another
+    /// console (the status "cancelling") stops the tree here, and renews the lease once a heartbeat. A job that is no
+    /// longer this console's (another console recovered it after the lease ran out: this one was cut off from the
+    /// store for too long) is stopped here too, and its end is not written (<see cref="JobTransitions.Finish"/>).
+    /// </summary>
+    private async Task KeepAsync(string jobId, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        var renewed = _time.GetUtcNow();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(PollInterval, _time, stop);
+                var job = await _storage.Jobs.GetAsync(jobId, stop);
+                var lost = job is null || job.Owner != InstanceId || job.Status is not (JobStatus.Running or JobStatus.Cancelling);
+                if (!lost && _time.GetUtcNow() - renewed >= _options.Heartbeat)
+                {
+                    var now = _time.GetUtcNow();
+                    var change = await _changer.ChangeAsync(jobId, current => JobTransitions.Renew(current, InstanceId, now + _options.Lease), stop);
+                    lost = change.Status is JobChangeStatus.Refused or JobChangeStatus.NotFound;
+                    renewed = change.Written ? now : renewed;
+                    job = change.Job ?? job;
+                }
+
+                if (lost)
+                {
+                    LogLeaseLost(_logger, jobId);
+                    await cancel.CancelAsync();
+                    return;
+                }
+
+                if (job is { Status: JobStatus.Cancelling } && !cancel.IsCancellationRequested)
+                {
+                    // Written by another console (this one's own cancel has stopped the tree already).
+                    await cancel.CancelAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store does not answer: keep running; the lease outlives a short outage.
+                LogKeepError(_logger, ex, jobId);
+            }
         }
     }
 
@@ -228,31 +291,57 @@ public sealed partial class JobEngine : BackgroundService
     private async Task FinishAsync(string jobId, JobCommand command, AttemptOutcome outcome)
     {
         var random = Random.Shared.NextDouble();
-        await _changer.ChangeAsync(jobId, current => JobTransitions.Finish(current, outcome, command.RetrySafe, _options, random, _time.GetUtcNow()), CancellationToken.None);
+        await _changer.ChangeAsync(jobId, current => JobTransitions.Finish(current, outcome, command.RetrySafe, _options, random, _time.GetUtcNow(), InstanceId), CancellationToken.None);
     }
 
     /// <summary>
     /// Jobs left running or cancelling by a console that died: end whatever is left of their process
-    /// trees, then retry them (or fail them when out of attempts). Nothing stays "running" for ever.
+    /// trees, then retry them (or fail them when out of attempts). Nothing stays "running" for ever, and nothing
+    /// is taken from a console that still holds its lease.
     /// </summary>
-    internal async Task RecoverAsync(CancellationToken cancellationToken)
+    /// <param name="atStart">
+    /// At start on the embedded store every job left running is abandoned whatever its lease says: the store's lock
+    /// lets one console at a time use it, so the owner is gone (a restart after a crash need not wait for the lease).
+    /// </param>
+    internal async Task RecoverAsync(bool atStart, CancellationToken cancellationToken)
     {
+        var alone = atStart && _storage.Kind == "sqlite";
         foreach (var status in new[] { JobStatus.Running, JobStatus.Cancelling })
         {
             var stuck = await _storage.Jobs.ListAsync(new JobFilter(status, Limit: 10_000), cancellationToken);
             foreach (var job in stuck.Where(j => !_running.ContainsKey(j.Id)))
             {
-                var killed = ProcessGroup.KillLeftovers(job.Id, job.ProcessGroupId);
+                var now = _time.GetUtcNow();
+                if (!alone && !JobTransitions.IsAbandoned(job, InstanceId, now))
+                {
+                    continue;
+                }
+
+                // First take the job over (a compare-and-set on the owner and lease as read, so an owner that renewed
+                // meanwhile keeps it), and only then kill what is left of its tree: never the processes of a live owner.
+                var takeOver = await _changer.ChangeAsync(
+                    job.Id,
+                    current => current.Status == status && current.Owner == job.Owner && current.LeaseExpiresAt == job.LeaseExpiresAt
+                        ? JobTransitions.TakeOver(current, InstanceId, now + _options.Lease)
+                        : JobTransition.Unchanged,
+                    cancellationToken);
+                if (!takeOver.Written)
+                {
+                    continue;
+                }
+
+                // A pid means something only on the host that started it; the marker check guards against a reused pid there.
+                var killed = job.OwnerHost is null || job.OwnerHost == Host ? ProcessGroup.KillLeftovers(job.Id, job.ProcessGroupId) : 0;
                 var retrySafe = _catalogue.Find(job.Command) is { RetrySafe: true };
-                // Only the job as found is recovered: one that another console claimed meanwhile is left to it.
                 var change = await _changer.ChangeAsync(
                     job.Id,
-                    current => current.Status == status && current.Owner == job.Owner ? JobTransitions.Recover(current, retrySafe, _options, _time.GetUtcNow()) : JobTransition.Unchanged,
+                    current => current.Owner == InstanceId ? JobTransitions.Recover(current, retrySafe, _options, _time.GetUtcNow()) : JobTransition.Unchanged,
                     cancellationToken);
                 if (change is { Written: true, Job: { } next })
                 {
-                    LogRecovered(_logger, job.Id, StorageJson.ToText(next.Status), killed);
-                    await _changer.NoteAsync(job.Id, $"{JobTransitions.InterruptedError} Recovered at start: {(killed > 0 ? "its leftover processes were killed; " : string.Empty)}now {JobDisplay.Status(next)}.");
+                    var when = atStart ? "at start" : "after its owner's lease ran out";
+                    LogRecovered(_logger, job.Id, StorageJson.ToText(next.Status), killed, job.Owner ?? "unknown");
+                    await _changer.NoteAsync(job.Id, $"{JobTransitions.InterruptedError} Recovered {when}: {(killed > 0 ? "its leftover processes were killed; " : string.Empty)}now {JobDisplay.Status(next)}.");
                 }
             }
         }
@@ -262,7 +351,7 @@ public sealed partial class JobEngine : BackgroundService
     {
         try
         {
-            await _changer.ChangeAsync(jobId, current => JobTransitions.Progress(current, progress, _time.GetUtcNow()), CancellationToken.None);
+            await _changer.ChangeAsync(jobId, current => JobTransitions.Progress(current, progress, _time.GetUtcNow(), InstanceId), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -300,6 +389,12 @@ public sealed partial class JobEngine : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed inside the console")]
     private static partial void LogJobError(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was left running by a stopped console: now {Status} ({Killed} leftover processes killed)")]
-    private static partial void LogRecovered(ILogger logger, string jobId, string status, int killed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was left running by a stopped console ({Owner}): now {Status} ({Killed} leftover processes killed)")]
+    private static partial void LogRecovered(ILogger logger, string jobId, string status, int killed, string owner);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} is no longer this console's (its lease ran out and another console recovered it); stopping its process")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its document could not be read or its lease renewed; trying again")]
+    private static partial void LogKeepError(ILogger logger, Exception exception, string jobId);
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace AirsenalOps.Core.Jobs;
 
 /// <summary>Retry and log settings, under the peer console's variable names.</summary>
-public sealed record JobOptions
+public sealed record JobOptions : IValidatableObject
 {
     [ConfigurationKeyName("MAX_JOB_RETRIES")]
     [Range(0, 20, ErrorMessage = "MAX_JOB_RETRIES must be between 0 and 20.")]
@@ -44,4 +44,29 @@ public sealed record JobOptions
     [ConfigurationKeyName("JOB_CANCEL_GRACE_SECONDS")]
     [Range(0, 600, ErrorMessage = "JOB_CANCEL_GRACE_SECONDS must be between 0 and 600.")]
     public double JobCancelGraceSeconds { get; init; } = 5;
+
+    /// <summary>How long a claimed job stays its owner's without a renewal; after that another console may recover it.</summary>
+    [ConfigurationKeyName("JOB_LEASE_SECONDS")]
+    [Range(2, 3600, ErrorMessage = "JOB_LEASE_SECONDS must be between 2 and 3600.")]
+    public int JobLeaseSeconds { get; init; } = 30;
+
+    /// <summary>How often the owner renews the lease of each job it runs (and other consoles look for expired ones).</summary>
+    [ConfigurationKeyName("JOB_HEARTBEAT_SECONDS")]
+    [Range(1, 1800, ErrorMessage = "JOB_HEARTBEAT_SECONDS must be between 1 and 1800.")]
+    public int JobHeartbeatSeconds { get; init; } = 10;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(JobLeaseSeconds);
+
+    public TimeSpan Heartbeat => TimeSpan.FromSeconds(JobHeartbeatSeconds);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // One late renewal (a slow store, a GC pause) must not cost the lease.
+        if (JobHeartbeatSeconds * 2 > JobLeaseSeconds)
+        {
+            yield return new ValidationResult(
+                $"JOB_HEARTBEAT_SECONDS ({JobHeartbeatSeconds}) must be at most half of JOB_LEASE_SECONDS ({JobLeaseSeconds}).",
+                ["JOB_HEARTBEAT_SECONDS"]);
+        }
+    }
 }

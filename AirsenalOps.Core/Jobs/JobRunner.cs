@@ -156,10 +156,10 @@ public sealed partial class JobRunner(
                 (stderr, pieces, ct) => writer.WriteAsync(stderr ? LogSource.Stderr : LogSource.Stdout, pieces, ct),
                 time);
             using var cancelSource = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            var started = await changer.ChangeAsync(job.Id, current => JobTransitions.Start(current, process.ProcessId, commandLine), CancellationToken.None);
-            if (started is { Written: true, Job.Status: JobStatus.Cancelling })
+            var started = await changer.ChangeAsync(job.Id, current => JobTransitions.Start(current, process.ProcessId, commandLine, job.Owner), CancellationToken.None);
+            if (started is { Written: true, Job.Status: JobStatus.Cancelling } or { Status: JobChangeStatus.Refused })
             {
-                // Cancelled between the claim and the start.
+                // Cancelled between the claim and the start, or no longer this console's job: the process must not go on.
                 await cancelSource.CancelAsync();
             }
 

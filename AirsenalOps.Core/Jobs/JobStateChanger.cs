@@ -21,8 +21,8 @@ public sealed record JobChange(JobChangeStatus Status, JobRecord? Job, bool Writ
 
 /// <summary>
 /// The one writer of job documents: each change is a <see cref="JobTransitions"/> function applied to the job as
-/// stored now and written with a compare-and-set on its status (re-read and decided again when another writer
-/// won), then its note is logged, the change published to the live feed and, when asked, audited.
+/// stored now and written with a compare-and-set on its status, owner and lease (re-read and decided again when
+/// another writer won), then its note is logged, the change published to the live feed and, when asked, audited.
 /// </summary>
 public sealed class JobStateChanger(IStorage storage, JobNotifier notifier, AuditLog audit, TimeProvider time)
 {
@@ -94,15 +94,20 @@ public sealed class JobStateChanger(IStorage storage, JobNotifier notifier, Audi
             }
 
             var next = decision.Next!;
-            // Another writer (a cancel, the end of the run) may have changed the status since the read: then decide again.
-            if (await storage.Jobs.UpdateAsync(next, current.Status, cancellationToken))
+            // Another writer (a cancel, the end of the run, the owner renewing its lease, another console
+            // recovering the job) may have changed it since the read: then decide again.
+            if (await storage.Jobs.UpdateAsync(next, JobExpectation.AsRead(current), cancellationToken))
             {
                 if (decision.Note is { } note)
                 {
                     await NoteAsync(id, note);
                 }
 
-                notifier.Publish(new JobChangedEvent(next));
+                if (!decision.Quiet)
+                {
+                    notifier.Publish(new JobChangedEvent(next));
+                }
+
                 return new JobChange(JobChangeStatus.Done, next, Written: true);
             }
         }

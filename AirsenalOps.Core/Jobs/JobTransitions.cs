@@ -9,6 +9,9 @@ namespace AirsenalOps.Core.Jobs;
 /// </summary>
 public sealed record JobTransition(JobTransitionKind Kind, JobRecord? Next = null, string? Note = null, string? Refusal = null)
 {
+    /// <summary>Written without a notice to the live feed (a lease renewal changes nothing a viewer shows).</summary>
+    public bool Quiet { get; init; }
+
     /// <summary>Nothing to write, and that is fine (a cancel asked twice, the end of a job already settled).</summary>
     public static JobTransition Unchanged { get; } = new(JobTransitionKind.Unchanged);
 
@@ -39,6 +42,8 @@ public static class JobTransitions
     /// <summary>How the page and the log say that a failure was not retried because it will recur.</summary>
     public const string NotRetried = "Not retried: the error will recur";
 
+    public const string LeaseLost = "Another console owns the job now: its lease ran out and the job was recovered.";
+
     /// <summary>How many retries a new job of <paramref name="command"/> gets: none unless running it twice is safe.</summary>
     public static int MaxRetriesFor(JobCommand command, JobOptions options) => command.RetrySafe ? options.MaxJobRetries : 0;
 
@@ -57,22 +62,25 @@ public static class JobTransitions
     /// the same fields in one FindOneAndUpdate), so it is the one transition that does not pass the state changer.
     /// </summary>
     public static JobRecord Claim(JobRecord job, JobClaim claim) =>
-        job with { Status = JobStatus.Running, StartedAt = claim.Now, Owner = claim.Owner, NextAttemptAt = null };
+        job with { Status = JobStatus.Running, StartedAt = claim.Now, Owner = claim.Owner, OwnerHost = claim.Host, LeaseExpiresAt = claim.LeaseExpiresAt, NextAttemptAt = null };
 
     /// <summary>A claimed job whose command or parameters the catalogue no longer accepts cannot run at all.</summary>
     public static JobTransition Reject(JobRecord current, string error, DateTimeOffset now) =>
         current.Status == JobStatus.Running
-            ? JobTransition.To(current with { Status = JobStatus.Failed, Error = error, CompletedAt = now, Owner = null })
+            ? JobTransition.To(current with { Status = JobStatus.Failed, Error = error, CompletedAt = now, Owner = null, OwnerHost = null, LeaseExpiresAt = null })
             : JobTransition.Unchanged;
 
     /// <summary>The attempt's process started: its group is recorded so that a restarted console can end it.</summary>
-    public static JobTransition Start(JobRecord current, int processGroupId, string commandLine) =>
+    /// <param name="owner">The console running the attempt; the start is refused once another console owns the job.</param>
+    public static JobTransition Start(JobRecord current, int processGroupId, string commandLine, string? owner = null) =>
         current.IsFinished
             ? JobTransition.Refuse("The job ended before its process started.")
-            : JobTransition.To(current with { ProcessGroupId = processGroupId, CommandLine = commandLine, Progress = null, Eta = null, ProgressDone = null, ProgressTotal = null });
+            : !IsOwnedBy(current, owner)
+                ? JobTransition.Refuse(LeaseLost)
+                : JobTransition.To(current with { ProcessGroupId = processGroupId, CommandLine = commandLine, Progress = null, Eta = null, ProgressDone = null, ProgressTotal = null });
 
-    public static JobTransition Progress(JobRecord current, JobProgress progress, DateTimeOffset now) =>
-        current.Status != JobStatus.Running
+    public static JobTransition Progress(JobRecord current, JobProgress progress, DateTimeOffset now, string? owner = null) =>
+        current.Status != JobStatus.Running || !IsOwnedBy(current, owner)
             ? JobTransition.Unchanged
             : JobTransition.To(current with
             {
@@ -85,9 +93,10 @@ public static class JobTransitions
 
     /// <summary>The job's next state after an attempt ended; a cancel that raced with the end of the run wins.</summary>
     /// <param name="random">A number in [0, 1) for the backoff's jitter.</param>
-    public static JobTransition Finish(JobRecord current, AttemptOutcome outcome, bool retrySafe, JobOptions options, double random, DateTimeOffset now)
+    /// <param name="owner">The console that ran the attempt: a job another console has recovered or claimed since is left to it.</param>
+    public static JobTransition Finish(JobRecord current, AttemptOutcome outcome, bool retrySafe, JobOptions options, double random, DateTimeOffset now, string? owner = null)
     {
-        if (current.Status is not (JobStatus.Running or JobStatus.Cancelling))
+        if (current.Status is not (JobStatus.Running or JobStatus.Cancelling) || !IsOwnedBy(current, owner))
         {
             return JobTransition.Unchanged;
         }
@@ -101,11 +110,41 @@ public static class JobTransitions
             ExitCode = outcome.ExitCode,
             ProcessGroupId = null,
             Owner = null,
+            OwnerHost = null,
+            LeaseExpiresAt = null,
             Hint = outcome.Conclusion?.Hint ?? current.Hint,
             Output = outcome.Conclusion?.Output ?? current.Output,
         };
         return AfterAttempt(current, ended, outcome.Kind, outcome.Error, outcome.Retryable && retrySafe, options, random, now);
     }
+
+    /// <summary>
+    /// The owner renews its hold on a running (or cancelling) job. Refused once the job is not its own any more
+    /// (another console recovered it after the lease ran out): the owner must then stop its process and write nothing.
+    /// </summary>
+    public static JobTransition Renew(JobRecord current, string owner, DateTimeOffset leaseExpiresAt) =>
+        current.Status is JobStatus.Running or JobStatus.Cancelling && current.Owner == owner
+            ? JobTransition.To(current with { LeaseExpiresAt = leaseExpiresAt }) with { Quiet = true }
+            : JobTransition.Refuse(LeaseLost);
+
+    /// <summary>
+    /// A console about to recover an abandoned job makes it its own first (owner and a fresh lease; the host stays the
+    /// one whose leftover processes are still to be killed), so no third console recovers it at the same time.
+    /// </summary>
+    public static JobTransition TakeOver(JobRecord current, string owner, DateTimeOffset leaseExpiresAt) =>
+        current.Status is JobStatus.Running or JobStatus.Cancelling
+            ? JobTransition.To(current with { Owner = owner, LeaseExpiresAt = leaseExpiresAt }) with { Quiet = true }
+            : JobTransition.Unchanged;
+
+    /// <summary>
+    /// Whether another console may recover the job now: it is running or cancelling for an owner that is not
+    /// <paramref name="self"/> and whose lease has run out (a job without a lease, claimed by a console that had none,
+    /// counts as run out).
+    /// </summary>
+    public static bool IsAbandoned(JobRecord job, string self, DateTimeOffset now) =>
+        job.Status is JobStatus.Running or JobStatus.Cancelling
+        && job.Owner != self
+        && (job.LeaseExpiresAt is not { } lease || lease <= now);
 
     /// <summary>
     /// A job left running or cancelling by a console that died (its leftover processes already killed): the
@@ -197,6 +236,9 @@ public static class JobTransitions
             : current.RetryCount >= current.MaxRetries && current.MaxRetries > 0 ? $"Failed after {current.RetryCount + 1} attempts." : null;
         return JobTransition.To(ended with { Status = JobStatus.Failed, CompletedAt = now, Error = error }, note);
     }
+
+    /// <summary>No owner given (recovery, a test) means any owner.</summary>
+    private static bool IsOwnedBy(JobRecord job, string? owner) => owner is null || job.Owner == owner;
 
     private static string Describe(AttemptKind kind) => kind switch
     {

@@ -54,11 +54,11 @@ public interface IJobStore
     Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="job"/> over the stored one if the stored status is still
-    /// <paramref name="expectedStatus"/> (any status when null). False when the status had changed
+    /// Writes <paramref name="job"/> over the stored one if the stored job is still as <paramref name="expected"/>
+    /// says (its status; its owner and lease too when asked; anything when null). False when it had changed
     /// or the job is unknown: the caller lost a race and must re-read.
     /// </summary>
-    Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken);
+    Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken);
 }
 
 public interface IJobLogStore

@@ -57,6 +57,15 @@ public sealed record JobRecord
     /// <summary>The console instance that claimed the job.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>The host the owner runs on: only a console on this host may kill the job's leftover processes.</summary>
+    public string? OwnerHost { get; init; }
+
+    /// <summary>
+    /// Until when the owner holds the job: it renews this while the job runs, and no other console recovers the job
+    /// before it has passed. Null on a job claimed by a console without leases (the older console, an older version).
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
     /// <summary>Progress in percent (0–100) when the command reports one.</summary>
     public double? Progress { get; init; }
 
@@ -88,6 +97,29 @@ public sealed record JobFilter(
 
 /// <summary>
 /// An atomic claim of the oldest runnable pending job by one console instance.
-/// <paramref name="Commands"/> limits the claim to these commands when not null.
+/// <paramref name="Commands"/> limits the claim to these commands when not null; the claimed job carries
+/// <paramref name="Host"/> and a lease until <paramref name="LeaseExpiresAt"/>.
 /// </summary>
-public sealed record JobClaim(string Owner, DateTimeOffset Now, IReadOnlyCollection<string>? Commands = null);
+public sealed record JobClaim(string Owner, DateTimeOffset Now, IReadOnlyCollection<string>? Commands = null, string? Host = null, DateTimeOffset? LeaseExpiresAt = null);
+
+/// <summary>
+/// What a compare-and-set expects of the stored job: its status and, when <see cref="OwnerAndLease"/> is set, its owner
+/// and lease as they were read. A lease renewed, or the job claimed by another console, since the read makes the write
+/// miss, so a console cannot recover a job whose owner has just renewed it, nor finish a run that is no longer its own.
+/// </summary>
+public sealed record JobExpectation(JobStatus Status)
+{
+    public bool OwnerAndLease { get; init; }
+
+    public string? Owner { get; init; }
+
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>The job exactly as read: status, owner and lease.</summary>
+    public static JobExpectation AsRead(JobRecord job) =>
+        new(job.Status) { OwnerAndLease = true, Owner = job.Owner, LeaseExpiresAt = job.LeaseExpiresAt };
+
+    public static JobExpectation FromJobStatus(JobStatus status) => new(status);
+
+    public static implicit operator JobExpectation(JobStatus status) => FromJobStatus(status);
+}

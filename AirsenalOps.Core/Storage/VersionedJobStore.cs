@@ -61,12 +61,12 @@ public sealed class VersionedJobStore(IJobStore inner, bool seesEveryWrite) : IJ
         }
     }
 
-    public async Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken)
     {
         var updated = true;
         try
         {
-            updated = await inner.UpdateAsync(job, expectedStatus, cancellationToken);
+            updated = await inner.UpdateAsync(job, expected, cancellationToken);
             return updated;
         }
         finally

@@ -38,10 +38,25 @@ public sealed record JobDto(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? LogCount { get; init; }
 
+    /// <summary>The console instance running the job, its host and until when it holds the job (while it runs).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Owner { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OwnerHost { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
     public static JobDto From(JobRecord job) => new(
         job.Id, job.Command, job.Parameters, StorageJson.ToText(job.Status), JobDisplay.Status(job), job.Output, job.Error,
         job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
-        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts);
+        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts)
+    {
+        Owner = job.Owner,
+        OwnerHost = job.OwnerHost,
+        LeaseExpiresAt = job.LeaseExpiresAt,
+    };
 }
 
 public sealed record LogLineDto(long Seq, DateTimeOffset Time, string Source, string Text)

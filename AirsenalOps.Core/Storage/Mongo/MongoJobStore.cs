@@ -56,6 +56,8 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
                 .Set("status", StorageJson.ToText(JobStatus.Running))
                 .Set("started_at", now)
                 .Set("owner", claim.Owner)
+                .Set("owner_host", claim.Host is null ? (BsonValue)BsonNull.Value : new BsonString(claim.Host))
+                .Set("lease_expires_at", BsonDates.Write(claim.LeaseExpiresAt))
                 .Set("next_attempt_at", BsonNull.Value),
             new FindOneAndUpdateOptions<BsonDocument>
             {
@@ -66,12 +68,18 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
         return document is null ? null : FromDocument(document);
     }
 
-    public async Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken)
     {
         var filter = Filter.Eq("id", job.Id);
-        if (expectedStatus is { } expected)
+        if (expected is not null)
         {
-            filter &= Filter.Eq("status", StorageJson.ToText(expected));
+            filter &= Filter.Eq("status", StorageJson.ToText(expected.Status));
+            if (expected.OwnerAndLease)
+            {
+                // Equality with null also matches a missing field (a document of the older console).
+                filter &= Filter.Eq("owner", expected.Owner is null ? (BsonValue)BsonNull.Value : new BsonString(expected.Owner))
+                    & Filter.Eq("lease_expires_at", BsonDates.Write(expected.LeaseExpiresAt));
+            }
         }
 
         var fields = ToDocument(job);
@@ -113,6 +121,7 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
         document["completed_at"] = BsonDates.Write(job.CompletedAt);
         document["next_attempt_at"] = BsonDates.Write(job.NextAttemptAt);
         document["eta"] = BsonDates.Write(job.Eta);
+        document["lease_expires_at"] = BsonDates.Write(job.LeaseExpiresAt);
         // The peer's documents carry `logs`; keep the field so its readers find one (lines live in job_logs).
         document["logs"] = new BsonArray();
         return document;
@@ -149,9 +158,10 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
             CompletedAt = BsonDates.Read(document, "completed_at"),
             NextAttemptAt = BsonDates.Read(document, "next_attempt_at"),
             Eta = BsonDates.Read(document, "eta"),
+            LeaseExpiresAt = BsonDates.Read(document, "lease_expires_at"),
             LegacyLogs = legacyLogs is { Count: > 0 } ? legacyLogs : null,
         };
     }
 
-    private static readonly string[] DateFields = ["created_at", "started_at", "completed_at", "next_attempt_at", "eta"];
+    private static readonly string[] DateFields = ["created_at", "started_at", "completed_at", "next_attempt_at", "eta", "lease_expires_at"];
 }

@@ -96,16 +96,22 @@ internal sealed class SqliteJobStore(SqliteStorage storage) : IJobStore
         return claimed;
     }
 
-    public async Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        // Owner and lease are compared as the document holds them (the lease as System.Text.Json wrote it, which a
+        // read and a write of the same value reproduce exactly).
         command.CommandText = """
             UPDATE jobs SET command = $command, status = $status, created_at = $created, next_attempt_at = $next, doc = $doc
-            WHERE id = $id AND ($expected IS NULL OR status = $expected);
+            WHERE id = $id AND ($expected IS NULL OR status = $expected)
+              AND ($lease_checked = 0 OR (json_extract(doc, '$.owner') IS $owner AND json_extract(doc, '$.lease_expires_at') IS $lease));
             """;
         Bind(command, job);
-        command.Parameters.AddWithValue("$expected", expectedStatus is { } s ? StorageJson.ToText(s) : DBNull.Value);
+        command.Parameters.AddWithValue("$expected", expected is { } e ? StorageJson.ToText(e.Status) : DBNull.Value);
+        command.Parameters.AddWithValue("$lease_checked", expected is { OwnerAndLease: true } ? 1 : 0);
+        command.Parameters.AddWithValue("$owner", (object?)expected?.Owner ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lease", expected?.LeaseExpiresAt is { } lease ? JsonSerializer.Serialize(lease, StorageJson.Options).Trim('"') : DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

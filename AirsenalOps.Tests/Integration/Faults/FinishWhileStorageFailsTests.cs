@@ -131,10 +131,10 @@ public sealed class FinishWhileStorageFailsTests
             return Inner.ClaimNextAsync(claim, cancellationToken);
         }
 
-        public Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken)
+        public Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken)
         {
             storage.ThrowIfDown();
-            return Inner.UpdateAsync(job, expectedStatus, cancellationToken);
+            return Inner.UpdateAsync(job, expected, cancellationToken);
         }
     }
 }

@@ -171,7 +171,7 @@ public sealed class JobListCacheTests : IDisposable
 
             public Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken) => jobs.ClaimNextAsync(claim, cancellationToken);
 
-            public Task<bool> UpdateAsync(JobRecord job, JobStatus? expectedStatus, CancellationToken cancellationToken) => jobs.UpdateAsync(job, expectedStatus, cancellationToken);
+            public Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken) => jobs.UpdateAsync(job, expected, cancellationToken);
         }
     }
     /// <summary>The first listing reads the store, then waits for <see cref="Release"/> before it returns.</summary>

@@ -72,6 +72,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         ExitCode = 0,
         ProcessGroupId = 4242,
         Owner = "console-a",
+        OwnerHost = "host-a",
+        LeaseExpiresAt = T0.AddMinutes(2).AddTicks(31),
         Progress = 100,
         Eta = T0.AddMinutes(4),
         Attempts =
@@ -102,6 +104,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(expected.ExitCode, actual.ExitCode);
         Assert.Equal(expected.ProcessGroupId, actual.ProcessGroupId);
         Assert.Equal(expected.Owner, actual.Owner);
+        Assert.Equal(expected.OwnerHost, actual.OwnerHost);
+        AssertSameTime(expected.LeaseExpiresAt, actual.LeaseExpiresAt);
         Assert.Equal(expected.Progress, actual.Progress);
         Assert.Equal(expected.Attempts.Count, actual.Attempts.Count);
         foreach (var (want, got) in expected.Attempts.Zip(actual.Attempts))
@@ -317,6 +321,63 @@ public abstract class StorageContractTests : IAsyncLifetime
         // No expectation: the write always lands.
         Assert.True(await Storage.Jobs.UpdateAsync(completed with { Hint = "again" }, null, None));
         Assert.Equal("again", (await Storage.Jobs.GetAsync(job.Id, None))!.Hint);
+    }
+
+    [Fact]
+    public async Task Claim_CarriesTheOwnersHostAndLease_AndTheyRoundTrip()
+    {
+        var job = NewJob();
+        await Storage.Jobs.InsertAsync(job, None);
+
+        var claimed = await Storage.Jobs.ClaimNextAsync(new JobClaim("console-a", T0, Host: "host-a", LeaseExpiresAt: T0.AddSeconds(30)), None);
+
+        Assert.NotNull(claimed);
+        var stored = (await Storage.Jobs.GetAsync(job.Id, None))!;
+        foreach (var found in new[] { claimed, stored })
+        {
+            Assert.Equal("console-a", found.Owner);
+            Assert.Equal("host-a", found.OwnerHost);
+            AssertSameTime(T0.AddSeconds(30), found.LeaseExpiresAt);
+        }
+    }
+
+    /// <summary>
+    /// The race leases exist for: console B reads a job whose lease has run out and decides to recover it; meanwhile
+    /// its owner A renews the lease. B's write, expecting the job as it read it, must miss (so must a write that
+    /// expects an owner the job no longer has).
+    /// </summary>
+    [Fact]
+    public async Task Update_ExpectingTheJobAsRead_MissesOnceTheLeaseWasRenewedOrTheOwnerChanged()
+    {
+        var job = NewJob();
+        await Storage.Jobs.InsertAsync(job, None);
+        var claimed = (await Storage.Jobs.ClaimNextAsync(new JobClaim("console-a", T0, Host: "host-a", LeaseExpiresAt: T0.AddSeconds(30)), None))!;
+        var readByB = (await Storage.Jobs.GetAsync(job.Id, None))!;
+
+        // A renews (expecting the job as it read it: that lands).
+        var renewed = claimed with { LeaseExpiresAt = T0.AddSeconds(40) };
+        Assert.True(await Storage.Jobs.UpdateAsync(renewed, JobExpectation.AsRead(claimed), None));
+
+        // B's recovery, decided on the old lease, misses: same status, same owner, another lease.
+        Assert.False(await Storage.Jobs.UpdateAsync(readByB with { Status = JobStatus.Pending, Owner = null, LeaseExpiresAt = null }, JobExpectation.AsRead(readByB), None));
+        var stored = (await Storage.Jobs.GetAsync(job.Id, None))!;
+        Assert.Equal(JobStatus.Running, stored.Status);
+        AssertSameTime(T0.AddSeconds(40), stored.LeaseExpiresAt);
+
+        // The job taken over by B (same status, B's owner): A's write expecting itself as owner misses.
+        var takenOver = stored with { Owner = "console-b", LeaseExpiresAt = T0.AddSeconds(90) };
+        Assert.True(await Storage.Jobs.UpdateAsync(takenOver, JobExpectation.AsRead(stored), None));
+        Assert.False(await Storage.Jobs.UpdateAsync(stored with { Progress = 50 }, JobExpectation.AsRead(stored), None));
+        Assert.Null((await Storage.Jobs.GetAsync(job.Id, None))!.Progress);
+
+        // Expecting the status alone still ignores owner and lease.
+        Assert.True(await Storage.Jobs.UpdateAsync(takenOver with { Hint = "status only" }, JobStatus.Running, None));
+
+        // A job without an owner or lease (the older console's) is matched as read too.
+        var legacy = NewJob() with { Status = JobStatus.Running };
+        await Storage.Jobs.InsertAsync(legacy, None);
+        Assert.True(await Storage.Jobs.UpdateAsync(legacy with { Owner = "console-b", LeaseExpiresAt = T0 }, JobExpectation.AsRead(legacy), None));
+        Assert.Equal("console-b", (await Storage.Jobs.GetAsync(legacy.Id, None))!.Owner);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ would, and follows FAKE_SCENARIO (an environment variable, given to the job as a
 reproduce AIrsenal's known failures: prompt, fail, exists, missing_predictions; echo and echo_fail
 print the environment and the FPL credentials (the secret-leak tests). The fault-injection scenarios:
 tree (update_db forks a worker and a grand-worker and prints ticks until it is killed; a second run
-finishes at once), fill (update_db writes into its database until the disk is full) and lines (update_db
+finishes at once), hold (update_db prints numbered lines until the file named by FAKE_RELEASE
+exists, then ends well), fill (update_db writes into its database until the disk is full) and lines (update_db
 prints 20,000 lines of random hex, a log that takes room in the console's store).
 """
 import os
@@ -105,6 +106,17 @@ def tree():
         time.sleep(0.05)
 
 
+def hold():
+    # Runs until the test releases it, so a test can do things while the job runs without guessing how long that takes.
+    release = os.environ["FAKE_RELEASE"]
+    line = 0
+    while not os.path.exists(release):
+        line += 1
+        say(f"hold {line}")
+        time.sleep(0.05)
+    say(f"released after {line} lines")
+
+
 def fill():
     with sqlite3.connect(os.environ["AIRSENAL_DB_FILE"]) as db:
         db.execute("CREATE TABLE IF NOT EXISTS filler (data BLOB)")
@@ -137,6 +149,9 @@ def main(name):
     elif name == "airsenal_update_db":
         if scenario == "tree":
             tree()
+            return
+        if scenario == "hold":
+            hold()
             return
         if scenario == "fill":
             say("Updating database...")
