@@ -20,7 +20,9 @@ public sealed partial class AdminCredentialChanges(
     public const string FileName = "admin-credentials";
 
     private DateTimeOffset? _environmentChange;
-    private (string Stamp, DateTimeOffset? At)? _storeCache;
+
+    // One reference, so a reader never sees the stamp of one answer with the time of another.
+    private volatile StoreChange? _storeCache;
 
     public async Task<DateTimeOffset?> LastChangeAsync(AdminIdentity admin, CancellationToken cancellationToken)
     {
@@ -42,7 +44,7 @@ public sealed partial class AdminCredentialChanges(
             ({ } a, { } b) => a > b ? a : b,
             (var a, var b) => a ?? b,
         };
-        _storeCache = (admin.Stamp, at);
+        _storeCache = new StoreChange(admin.Stamp, at);
         return at;
     }
 
@@ -83,6 +85,8 @@ public sealed partial class AdminCredentialChanges(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed record StoreChange(string Stamp, DateTimeOffset? At);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "APP_ADMIN_EMAIL or APP_ADMIN_PASSWORD_HASH changed since the last start: tokens issued before now are refused")]
     private static partial void LogEnvironmentAdminChanged(ILogger logger);
