@@ -93,7 +93,7 @@ public sealed class LineSplitterTests
     public void APromptTheConsoleAnswered_EndsItsLine_HoweverTheReadsFall(string joinedReads)
     {
         var reads = joinedReads.Split('|');
-        var splitter = new LineSplitter(_lines.Add, _redraws.Add) { EndsAfter = ["the API. (y/n): "] };
+        var splitter = new LineSplitter((text, _) => _lines.Add(text), (text, _) => _redraws.Add(text)) { EndsAfter = ["the API. (y/n): "] };
         foreach (var read in reads)
         {
             splitter.Feed(read);
