@@ -49,7 +49,9 @@ public sealed class RealReplayTests : IDisposable
         Assert.Equal(1, job.ExitCode);
         Assert.Single(job.Attempts);
         Assert.StartsWith("AIrsenal has both AIRSENAL_DB_FILE (set by the console) and AIRSENAL_DB_URI", job.Hint, StringComparison.Ordinal);
-        Assert.Contains("airsenal_env del -k AIRSENAL_DB_URI", job.Error, StringComparison.Ordinal);
+        Assert.Contains("airsenal_env del -k AIRSENAL_DB_URI", job.Hint, StringComparison.Ordinal);
+        // The error is the line that explains the failure (issue 16), the exception AIrsenal printed.
+        Assert.Contains("Please choose only ONE of AIRSENAL_DB_FILE and AIRSENAL_DB_URI", job.Error, StringComparison.Ordinal);
         Assert.Null(job.Output);
         var log = await LogAsync(job.Id);
         Assert.Empty(log.Stdout);
