@@ -38,7 +38,7 @@ public static class StorageServiceCollectionExtensions
 /// operator's to fix. A MongoDB that does not answer yet must not stop the console: it starts, reports
 /// storage as down on /api/health, and keeps initialising in the background until the server answers.
 /// </summary>
-internal sealed partial class StorageInitializer(IStorage storage, ILogger<StorageInitializer> logger, TimeProvider time) : IHostedService, IDisposable
+internal sealed partial class StorageInitializer(IStorage storage, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger, TimeProvider time) : IHostedService, IDisposable
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
@@ -47,6 +47,13 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // First of all (hosted services start in order): DATA_DIR owner-only before anything is written into it.
+        var dataDir = options.Value.DataDirFullPath;
+        if (DataDirectory.Secure(dataDir) is { Count: > 0 } tightened)
+        {
+            LogTightened(logger, dataDir, tightened.Count, string.Join(", ", tightened.Take(20)));
+        }
+
         if (storage.Kind != "mongodb")
         {
             await storage.InitializeAsync(cancellationToken);
@@ -114,6 +121,9 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DATA_DIR {DataDir} was readable by other users: {Count} entries made owner-only (folders 0700, files 0600): {Entries}")]
+    private static partial void LogTightened(ILogger logger, string dataDir, int count, string entries);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "MongoDB does not answer at start ({ErrorType}: {ErrorMessage}); the console starts with storage down and keeps trying")]
     private static partial void LogUnavailable(ILogger logger, string errorType, string errorMessage);

@@ -96,7 +96,18 @@ public sealed class AdminSessions : IDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
             var temp = _file + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(_revoked.ToDictionary(p => p.Key, p => p.Value)));
+            // Owner-only from its creation, like every file in DATA_DIR.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = AirsenalOps.Core.Storage.DataDirectory.FileMode;
+            }
+
+            using (var writer = new StreamWriter(temp, options))
+            {
+                writer.Write(JsonSerializer.Serialize(_revoked.ToDictionary(p => p.Key, p => p.Value)));
+            }
+
             File.Move(temp, _file, overwrite: true);
         }
     }

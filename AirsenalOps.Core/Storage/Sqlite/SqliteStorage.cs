@@ -67,6 +67,14 @@ public sealed class SqliteStorage : IStorage
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        if (!File.Exists(DatabasePath))
+        {
+            // Created empty and 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
+            using (new FileStream(DatabasePath, OwnerOnly(FileMode.OpenOrCreate)))
+            {
+            }
+        }
+
         try
         {
             await CreateSchemaAsync(cancellationToken);

@@ -19,11 +19,13 @@ internal sealed class ConsoleProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly Process _process;
-    private readonly Queue<string> _output = new();
+    private readonly Queue<string> _output;
 
-    private ConsoleProcess(Process process, Uri address)
+    private ConsoleProcess(Process process, Uri address, IEnumerable<string> startOutput)
     {
         _process = process;
+        // The lines up to "Now listening" too: what the console says at start (warnings) is in RecentOutput.
+        _output = new Queue<string>(startOutput.TakeLast(200));
         Address = address;
         var token = AuthTestData.PeerToken(AuthTestData.JwtSecret, AuthTestData.AdminEmail, DateTimeOffset.UtcNow.AddDays(1));
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
@@ -112,7 +114,7 @@ internal sealed class ConsoleProcess : IAsyncDisposable
                 if (line.Contains("Now listening", StringComparison.Ordinal) && at >= 0)
                 {
                     var address = new Uri(new string(line[at..].TakeWhile(c => c is not ('"' or ' ' or '\\')).ToArray()));
-                    var console = new ConsoleProcess(process, address);
+                    var console = new ConsoleProcess(process, address, output);
                     _ = console.DrainAsync();
                     _ = stderr;
                     return console;
