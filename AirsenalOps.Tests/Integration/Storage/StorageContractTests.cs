@@ -74,6 +74,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         Owner = "console-a",
         Progress = 100,
         Eta = T0.AddMinutes(4),
+        ProgressDone = 87.61904761904742,
+        ProgressTotal = 100,
         Attempts =
         [
             new JobAttempt(1, T0.AddSeconds(1), T0.AddSeconds(30), 1, "failed", "boom ✗"),
@@ -97,6 +99,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         AssertSameTime(expected.CompletedAt, actual.CompletedAt);
         AssertSameTime(expected.NextAttemptAt, actual.NextAttemptAt);
         AssertSameTime(expected.Eta, actual.Eta);
+        Assert.Equal((expected.ProgressDone, expected.ProgressTotal), (actual.ProgressDone, actual.ProgressTotal));
         Assert.Equal(expected.Hint, actual.Hint);
         Assert.Equal(expected.CommandLine, actual.CommandLine);
         Assert.Equal(expected.ExitCode, actual.ExitCode);
