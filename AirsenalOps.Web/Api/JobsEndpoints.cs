@@ -29,7 +29,9 @@ public sealed record JobDto(
     int? ExitCode,
     double? Progress,
     DateTimeOffset? Eta,
-    IReadOnlyList<JobAttempt> Attempts)
+    IReadOnlyList<JobAttempt> Attempts,
+    double? ProgressDone,
+    double? ProgressTotal)
 {
     /// <summary>The newest MAX_LOG_LINES lines (single-job responses only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -51,7 +53,7 @@ public sealed record JobDto(
     public static JobDto From(JobRecord job) => new(
         job.Id, job.Command, job.Parameters, StorageJson.ToText(job.Status), JobDisplay.Status(job), job.Output, job.Error,
         job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
-        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts)
+        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts, job.ProgressDone, job.ProgressTotal)
     {
         Owner = job.Owner,
         OwnerHost = job.OwnerHost,

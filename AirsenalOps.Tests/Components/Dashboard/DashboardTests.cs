@@ -83,11 +83,11 @@ public sealed class DashboardTests : CoreTestContext
         var page = Render<Home>();
         page.WaitForAssertion(() => page.Find("[data-testid=nothing-running]"), Patience);
         var now = Core.Clock.GetUtcNow();
-        var job = await Core.AddJobAsync(CoreServices.NewJob("optimize", JobStatus.Running, now) with { StartedAt = now, Progress = 42, Eta = now.AddMinutes(7) });
+        var job = await Core.AddJobAsync(CoreServices.NewJob("optimize", JobStatus.Running, now) with { StartedAt = now, Progress = 42, Eta = now.AddMinutes(7), ProgressDone = 11, ProgressTotal = 27 });
 
         Core.Notifier.Publish(new JobChangedEvent(job));
 
-        page.WaitForAssertion(() => Assert.StartsWith("42% · ETA ", page.Find("[data-testid=running-progress-text]").TextContent, StringComparison.Ordinal), Patience);
+        page.WaitForAssertion(() => Assert.StartsWith("42% · 11/27 · ETA ", page.Find("[data-testid=running-progress-text]").TextContent, StringComparison.Ordinal), Patience);
         Assert.Contains(job.Eta!.Value.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), page.Find("[data-testid=running-progress-text]").TextContent, StringComparison.Ordinal);
         Assert.Equal($"jobs/{job.Id}", page.Find("[data-testid=running-link]").GetAttribute("href"));
         Assert.Equal("running", page.Find("[data-testid=last-run] [data-testid=job-status]").GetAttribute("data-status"));

@@ -76,6 +76,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         LeaseExpiresAt = T0.AddMinutes(2).AddTicks(31),
         Progress = 100,
         Eta = T0.AddMinutes(4),
+        ProgressDone = 87.61904761904742,
+        ProgressTotal = 100,
         Attempts =
         [
             new JobAttempt(1, T0.AddSeconds(1), T0.AddSeconds(30), 1, "failed", "boom ✗"),
@@ -99,6 +101,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         AssertSameTime(expected.CompletedAt, actual.CompletedAt);
         AssertSameTime(expected.NextAttemptAt, actual.NextAttemptAt);
         AssertSameTime(expected.Eta, actual.Eta);
+        Assert.Equal((expected.ProgressDone, expected.ProgressTotal), (actual.ProgressDone, actual.ProgressTotal));
         Assert.Equal(expected.Hint, actual.Hint);
         Assert.Equal(expected.CommandLine, actual.CommandLine);
         Assert.Equal(expected.ExitCode, actual.ExitCode);

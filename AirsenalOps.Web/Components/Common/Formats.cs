@@ -25,6 +25,36 @@ public static class Formats
     public static string Duration(DateTimeOffset? start, DateTimeOffset? end) =>
         start is null || end is null ? "–" : Duration(end.Value - start.Value);
 
+    /// <summary>A job's count as "4/27" (fractions to one place), or null when it shows none.</summary>
+    public static string? Count(double? done, double? total) => done switch
+    {
+        null => null,
+        { } d when total is { } t => $"{d.ToString("0.#", CultureInfo.InvariantCulture)}/{t.ToString("0.#", CultureInfo.InvariantCulture)}",
+        { } d => $"{d.ToString("0.#", CultureInfo.InvariantCulture)} done",
+    };
+
+    /// <summary>A job's progress in one line: "15% · 4/27 · ETA 17:52 (in 6 min)"; null when it reports none.</summary>
+    public static string? Progress(double? percent, double? done, double? total, DateTimeOffset? eta, DateTimeOffset now)
+    {
+        var parts = new List<string>(3);
+        if (percent is { } p)
+        {
+            parts.Add(p.ToString("0", CultureInfo.InvariantCulture) + "%");
+        }
+
+        if (Count(done, total) is { } count)
+        {
+            parts.Add(count);
+        }
+
+        if (eta is { } e && parts.Count > 0)
+        {
+            parts.Add($"ETA {Time(e)} ({Relative(e, now)})");
+        }
+
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
+    }
+
     /// <summary>"2026-11-27 20:31:05 UTC".</summary>
     public static string Time(DateTimeOffset? time) =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "–";
