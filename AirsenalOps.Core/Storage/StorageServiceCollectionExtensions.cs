@@ -38,17 +38,20 @@ public static class StorageServiceCollectionExtensions
 /// operator's to fix. A MongoDB that does not answer yet must not stop the console: it starts, reports
 /// storage as down on /api/health, and keeps initialising in the background until the server answers.
 /// </summary>
-internal sealed partial class StorageInitializer(IStorage storage, ILogger<StorageInitializer> logger, TimeProvider time) : IHostedService, IDisposable
+internal sealed partial class StorageInitializer(IStorage storage, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger, TimeProvider time) : IHostedService, IDisposable
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
+    private EmbeddedStoreLock? _lock;
     private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (storage.Kind != "mongodb")
         {
+            // Held until the host is disposed: a second console on this DATA_DIR refuses to start.
+            _lock ??= EmbeddedStoreLock.Acquire(options.Value.DataDirFullPath);
             await storage.InitializeAsync(cancellationToken);
             return;
         }
@@ -93,6 +96,7 @@ internal sealed partial class StorageInitializer(IStorage storage, ILogger<Stora
         _disposed = true;
         _stopping.Cancel();
         _stopping.Dispose();
+        _lock?.Dispose();
     }
 
     private async Task RetryAsync(CancellationToken cancellationToken)
