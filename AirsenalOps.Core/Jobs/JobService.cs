@@ -36,6 +36,9 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
 
     private static readonly TimeSpan GapWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a viewer of a job this console does not run reads its new lines and state from storage.</summary>
+    private static readonly TimeSpan TailInterval = TimeSpan.FromSeconds(1);
+
     public CommandCatalogue Catalogue => catalogue;
 
     public JobOptions Options => options.Value;
@@ -244,8 +247,55 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
                 yield return new JobChangedEvent(job);
             }
 
-            await foreach (var e in ReadUntilLaggedAsync(subscription, cancellationToken))
+            var seen = job;
+            var idleTicks = 0;
+            await foreach (var e in ReadUntilLaggedAsync(subscription, TailInterval, cancellationToken))
             {
+                if (e is null)
+                {
+                    // Nothing live for a while. The live feed carries only what this console does: a job another
+                    // console runs (several consoles on one MongoDB) is followed from storage, its lines by sequence
+                    // number (stored in order by its one writer, so no gap and no repeat) and its changes as read.
+                    // A finished job changes only when someone retries it: looked at every fifth time.
+                    if (engine.RunningJobIds.Contains(id) || (seen.IsFinished && ++idleTicks % 5 != 0))
+                    {
+                        continue;
+                    }
+
+                    while (true)
+                    {
+                        var tail = await storage.Logs.ReadAsync(id, lastSeq, PageSize, cancellationToken);
+                        if (tail.Count > 0)
+                        {
+                            lastSeq = tail[^1].Seq;
+                            yield return new JobLinesEvent(id, tail);
+                        }
+
+                        if (tail.Count < PageSize)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } now)
+                    {
+                        yield break;
+                    }
+
+                    if (!SameForViewer(seen, now))
+                    {
+                        seen = now;
+                        yield return new JobChangedEvent(now);
+                    }
+
+                    continue;
+                }
+
+                if (e is JobChangedEvent changed)
+                {
+                    seen = changed.Job;
+                }
+
                 if (e is JobLinesEvent lines)
                 {
                     if (lines.Lines.Count == 0 || lines.Lines[^1].Seq <= lastSeq)
@@ -307,19 +357,41 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         }
     }
 
-    private static async IAsyncEnumerable<JobEvent> ReadUntilLaggedAsync(JobSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A change a viewer would see (a lease renewal alone is not one).</summary>
+    private static bool SameForViewer(JobRecord before, JobRecord after) =>
+        before.Status == after.Status && before.Progress == after.Progress && before.Eta == after.Eta
+        && before.Attempts.Count == after.Attempts.Count && before.RetryCount == after.RetryCount
+        && before.NextAttemptAt == after.NextAttemptAt && before.Error == after.Error && before.Owner == after.Owner;
+
+    /// <summary>The subscription's events; null each time <paramref name="idle"/> passes without one.</summary>
+    private static async IAsyncEnumerable<JobEvent?> ReadUntilLaggedAsync(JobSubscription subscription, TimeSpan idle, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = subscription.Events;
         while (true)
         {
             bool more;
+            var idled = false;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(idle);
             try
             {
-                more = await reader.WaitToReadAsync(cancellationToken);
+                more = await reader.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                more = true;
+                idled = true;
             }
             catch (OperationCanceledException)
             {
                 yield break;
+            }
+
+            if (idled)
+            {
+                // Nothing within the interval: let the caller look at storage.
+                yield return null;
+                continue;
             }
 
             if (!more)

@@ -43,6 +43,7 @@ internal sealed partial class StorageInitializer(IStorage storage, IOptions<Stor
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
+    private EmbeddedStoreLock? _lock;
     private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -56,6 +57,8 @@ internal sealed partial class StorageInitializer(IStorage storage, IOptions<Stor
 
         if (storage.Kind != "mongodb")
         {
+            // Held until the host is disposed: a second console on this DATA_DIR refuses to start.
+            _lock ??= EmbeddedStoreLock.Acquire(options.Value.DataDirFullPath);
             await storage.InitializeAsync(cancellationToken);
             return;
         }
@@ -100,6 +103,7 @@ internal sealed partial class StorageInitializer(IStorage storage, IOptions<Stor
         _disposed = true;
         _stopping.Cancel();
         _stopping.Dispose();
+        _lock?.Dispose();
     }
 
     private async Task RetryAsync(CancellationToken cancellationToken)

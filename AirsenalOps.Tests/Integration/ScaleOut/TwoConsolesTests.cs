@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Integration.Faults;
 using AirsenalOps.Tests.Support;
 
@@ -118,6 +121,98 @@ public sealed class TwoConsolesTests(MongoTestServer server) : IDisposable
         Assert.Equal("cancelled", done.GetProperty("status").GetString());
         await ConsoleKillTests.WaitUntilAsync(() => Task.FromResult(tree.All(pid => !ConsoleKillTests.IsRunning(pid)) && ProcessGroup.FindByMarker(id).Count == 0));
         Assert.False(a.HasExited);
+    }
+
+    [Fact]
+    public async Task WebSocketOnTheSecondConsole_FollowsAJobRunningOnTheFirst_EveryLineOnceInOrder()
+    {
+        var database = server.NewDatabaseName(nameof(WebSocketOnTheSecondConsole_FollowsAJobRunningOnTheFirst_EveryLineOnceInOrder));
+        await using var a = await StartAsync(database, "a");
+        await using var b = await StartAsync(database, "b");
+        var id = await StartHoldingJobAsync(a);
+
+        using var socket = new ClientWebSocket();
+        var token = AuthTestData.PeerToken(AuthTestData.JwtSecret, AuthTestData.AdminEmail, DateTimeOffset.UtcNow.AddDays(1));
+        await socket.ConnectAsync(new Uri($"ws://{b.Address.Authority}/ws/jobs/{id}?token={token}"), CancellationToken.None);
+        var seqs = new List<long>();
+        var texts = new List<string>();
+        var statuses = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var receiving = ReceiveAsync(socket, seqs, texts, statuses, stop.Token);
+
+        // Lines printed while B watches arrive from storage: wait for some, then let the job end.
+        await ConsoleKillTests.WaitUntilAsync(() => Task.FromResult(Snapshot(texts).Any(t => t.StartsWith("hold 40", StringComparison.Ordinal))));
+        await File.WriteAllTextAsync(Release, "go");
+        await a.WaitForJobAsync(id, ConsoleProcess.IsFinished);
+        var stored = await a.ReadLogAsync(id);
+        await ConsoleKillTests.WaitUntilAsync(() => Task.FromResult(Snapshot(statuses).Contains("completed") && Snapshot(seqs).Count >= stored.Count));
+        await stop.CancelAsync();
+        await receiving;
+
+        Assert.Equal(stored.Select(l => l.Seq), Snapshot(seqs));
+        Assert.Equal(stored.Select(l => l.Text), Snapshot(texts));
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), Snapshot(seqs));
+        Assert.Contains(Snapshot(texts), t => t.StartsWith("released after", StringComparison.Ordinal));
+    }
+
+    private static List<T> Snapshot<T>(List<T> list)
+    {
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
+
+    private static async Task ReceiveAsync(ClientWebSocket socket, List<long> seqs, List<string> texts, List<string> statuses, CancellationToken stop)
+    {
+        var buffer = new byte[1 << 16];
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, stop);
+                    message.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                var json = JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray())).RootElement;
+                switch (json.GetProperty("type").GetString())
+                {
+                    case "log":
+                        lock (seqs)
+                        {
+                            seqs.Add(json.GetProperty("seq").GetInt64());
+                        }
+
+                        lock (texts)
+                        {
+                            texts.Add(json.GetProperty("message").GetString()!);
+                        }
+
+                        break;
+                    case "status":
+                        lock (statuses)
+                        {
+                            statuses.Add(json.GetProperty("status").GetString()!);
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The test has what it needs.
+        }
     }
 
     private static void AssertOwnedBy(ConsoleProcess console, JsonElement job)
