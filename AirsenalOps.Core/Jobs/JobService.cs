@@ -27,6 +27,9 @@ public sealed record JobActionResult(JobActionStatus Status, string? Detail = nu
     public static JobActionResult Ok(JobRecord job) => new(JobActionStatus.Done, null, job);
 }
 
+/// <summary>The schedule a job was started by.</summary>
+public sealed record ScheduleMark(string Id, string Name);
+
 /// <summary>
 /// Everything pages and the API do with jobs. Both faces call this; neither talks to storage directly.
 /// </summary>
@@ -44,7 +47,11 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
     public JobOptions Options => options.Value;
 
     /// <summary>Validates and queues a job. Throws <see cref="JobValidationException"/> for an unknown command or bad parameter.</summary>
-    public async Task<JobRecord> CreateAsync(string? command, JsonObject? parameters, CancellationToken cancellationToken)
+    public Task<JobRecord> CreateAsync(string? command, JsonObject? parameters, CancellationToken cancellationToken) =>
+        CreateAsync(command, parameters, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="schedule"/> marks a job that a schedule started.</summary>
+    public async Task<JobRecord> CreateAsync(string? command, JsonObject? parameters, ScheduleMark? schedule, CancellationToken cancellationToken)
     {
         var validated = catalogue.Validate(command, parameters);
         var masker = SecretMasker.For(await secrets.ReadAllAsync(cancellationToken));
@@ -57,6 +64,8 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
             CreatedAt = time.GetUtcNow(),
             MaxRetries = JobTransitions.MaxRetriesFor(validated.Command, options.Value),
             CommandLine = masker.Apply(JobRunner.FormatCommandLine(validated.Command.Executable, validated.Arguments)),
+            ScheduleId = schedule?.Id,
+            ScheduleName = schedule?.Name,
         };
         await changer.CreateAsync(job, validated.Command.AuditAs, new Dictionary<string, string>
         {

@@ -10,6 +10,10 @@ public interface IScheduledJobs
     /// <summary>Queues a job; throws <see cref="Jobs.Commands.JobValidationException"/> for bad parameters.</summary>
     Task<string> StartAsync(string command, JsonObject parameters, CancellationToken cancellationToken);
 
+    /// <summary>As above, the job marked as started by <paramref name="schedule"/>.</summary>
+    Task<string> StartAsync(string command, JsonObject parameters, ScheduleMark schedule, CancellationToken cancellationToken) =>
+        StartAsync(command, parameters, cancellationToken);
+
     /// <summary>Null when the job does not exist (any more).</summary>
     Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken);
 }
@@ -19,6 +23,9 @@ public sealed class EngineScheduledJobs(JobService jobs) : IScheduledJobs
 {
     public async Task<string> StartAsync(string command, JsonObject parameters, CancellationToken cancellationToken) =>
         (await jobs.CreateAsync(command, parameters, cancellationToken)).Id;
+
+    public async Task<string> StartAsync(string command, JsonObject parameters, ScheduleMark schedule, CancellationToken cancellationToken) =>
+        (await jobs.CreateAsync(command, parameters, schedule, cancellationToken)).Id;
 
     public async Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken) =>
         (await jobs.GetAsync(jobId, cancellationToken))?.Status;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AirsenalOps.Core.Audit;
+using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -278,7 +279,7 @@ public sealed partial class ScheduleService(
         var step = run.Steps[run.JobIds.Count];
         try
         {
-            var jobId = await jobs.StartAsync(step, StepParameters(schedule, step), cancellationToken);
+            var jobId = await jobs.StartAsync(step, StepParameters(schedule, step), new ScheduleMark(schedule.Id, schedule.Name), cancellationToken);
             LogStarted(logger, schedule.Name, step, jobId);
             return schedule with { Active = run with { JobIds = [.. run.JobIds, jobId] } };
         }

@@ -79,6 +79,11 @@ public sealed record JobRecord
 
     public IReadOnlyList<JobAttempt> Attempts { get; init; } = [];
 
+    /// <summary>The schedule that started the job (null for a manual run), and its name at the time.</summary>
+    public string? ScheduleId { get; init; }
+
+    public string? ScheduleName { get; init; }
+
     /// <summary>Why the last failure was not retried: it will recur (a Python exception, a missing secret...).</summary>
     public string? WillRecur { get; init; }
 

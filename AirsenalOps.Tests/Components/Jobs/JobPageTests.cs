@@ -3,6 +3,7 @@ using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Components.Support;
 using AirsenalOps.Web.Components.Pages.Jobs;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace AirsenalOps.Tests.Components.Jobs;
@@ -62,5 +63,73 @@ public sealed class JobPageTests : CoreTestContext
 
         page.WaitForAssertion(() => Assert.StartsWith("Retry 1 of 3 runs in", page.Find("[data-testid=job-next-retry]").TextContent.Trim(), StringComparison.Ordinal), Patience);
         Assert.Empty(page.FindAll("[data-testid=job-not-retried]"));
+    }
+
+    [Fact]
+    public async Task RunAgain_OnAFinishedJob_QueuesTheSameCommandAndParameters_AndOpensIt()
+    {
+        var job = await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed) with
+        {
+            Parameters = new() { ["weeks_ahead"] = 2 },
+            StartedAt = Core.Clock.GetUtcNow().AddMinutes(-3),
+            CompletedAt = Core.Clock.GetUtcNow(),
+        });
+        var dialogs = Render<MudDialogProvider>();
+        var page = Render<JobPage>(p => p.Add(x => x.Id, job.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=job-run-again]").Click(), Patience);
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-ok]").Click(), Patience);
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        page.WaitForAssertion(() => Assert.Matches("/jobs/[0-9a-f-]{36}$", navigation.Uri), Patience);
+        var again = (await Core.Jobs.ListAsync(new JobFilter(JobStatus.Pending), CancellationToken.None)).Single();
+        Assert.NotEqual(job.Id, again.Id);
+        Assert.EndsWith("/jobs/" + again.Id, navigation.Uri, StringComparison.Ordinal);
+        Assert.Equal(("predict", """{"weeks_ahead":2}"""), (again.Command, again.Parameters.ToJsonString()));
+        Assert.Equal(Core.Jobs.Options.MaxJobRetries, again.MaxRetries);
+    }
+
+    [Fact]
+    public async Task JobStartedByASchedule_SaysSo_WithALinkToSchedules()
+    {
+        var id = await new AirsenalOps.Core.Schedules.EngineScheduledJobs(Core.Jobs).StartAsync("predict", [], new ScheduleMark("s-1", "Weekly chain"), CancellationToken.None);
+
+        var page = Render<JobPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.Equal("Weekly chain", page.Find("[data-testid=job-schedule]").TextContent.Trim()), Patience);
+        Assert.Equal("schedules", page.Find("[data-testid=job-schedule]").GetAttribute("href"));
+        var list = Render<JobsPage>();
+        list.WaitForAssertion(() => Assert.Contains("Weekly chain", list.Find("tbody tr [data-testid=job-schedule]").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task ManualJob_SaysAManualRun_AndHasNoScheduleMark()
+    {
+        var job = await Core.Jobs.CreateAsync("predict", null, CancellationToken.None);
+
+        var page = Render<JobPage>(p => p.Add(x => x.Id, job.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("a manual run", page.Find("[data-testid=job-started-by]").TextContent.Trim()), Patience);
+        Assert.Empty(page.FindAll("[data-testid=job-schedule]"));
+    }
+
+    [Fact]
+    public async Task DurationChart_PlotsTheCommandsCompletedRuns_OnePointEach()
+    {
+        var now = Core.Clock.GetUtcNow();
+        for (var i = 1; i <= 3; i++)
+        {
+            await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed, now.AddHours(-i)) with { StartedAt = now.AddHours(-i), CompletedAt = now.AddHours(-i).AddMinutes(i) });
+        }
+
+        await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Failed, now) with { StartedAt = now, CompletedAt = now.AddMinutes(9) });
+
+        var page = Render<JobsPage>();
+
+        page.WaitForAssertion(() => Assert.True(page.FindComponents<MudChart<double>>().Count == 1, page.Find("[data-testid=duration-chart]").TextContent), Patience);
+        var chart = page.FindComponent<MudChart<double>>().Instance;
+        // Oldest first: the run 3 hours ago took 3 minutes.
+        Assert.Equal([3d, 2d, 1d], chart.ChartSeries.Single().Data.Values);
+        Assert.Equal(3, chart.ChartLabels.Length);
     }
 }
