@@ -38,10 +38,17 @@ public sealed record JobDto(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? LogCount { get; init; }
 
+    /// <summary>Set when retention deleted the job's log lines: when, by which rule (age, size) and how many.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobLogsPurged? LogsPurged { get; init; }
+
     public static JobDto From(JobRecord job) => new(
         job.Id, job.Command, job.Parameters, StorageJson.ToText(job.Status), JobDisplay.Status(job), job.Output, job.Error,
         job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
-        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts);
+        job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts)
+    {
+        LogsPurged = job.LogsPurged,
+    };
 }
 
 public sealed record LogLineDto(long Seq, DateTimeOffset Time, string Source, string Text)
