@@ -25,4 +25,31 @@ public sealed class JobPageTests : CoreTestContext
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=confirm-dialog]")), Patience);
         Assert.Equal(JobStatus.Running, (await Core.Jobs.GetAsync(job.Id, CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task APurgedJob_SaysItsLinesWerePurgedByRetention_WhenAndByWhichRule_AndStillShowsItsOutput()
+    {
+        var job = await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed) with
+        {
+            CompletedAt = Core.Clock.GetUtcNow(),
+            Output = new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["summary_text"] = "kept output" },
+            LogsPurged = new JobLogsPurged(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), "age", 1234),
+        });
+        var plain = await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed) with { CompletedAt = Core.Clock.GetUtcNow() });
+
+        var page = Render<JobPage>(p => p.Add(x => x.Id, job.Id));
+
+        page.WaitForAssertion(
+            () =>
+            {
+                var text = page.Find("[data-testid=job-logs-purged]").TextContent;
+                Assert.Contains("purged by retention on 2026-11-01 03:00 UTC", text, StringComparison.Ordinal);
+                Assert.Contains("LOG_RETENTION_DAYS", text, StringComparison.Ordinal);
+                Assert.Contains("1,234 lines", text, StringComparison.Ordinal);
+            },
+            Patience);
+        var other = Render<JobPage>(p => p.Add(x => x.Id, plain.Id));
+        other.WaitForAssertion(() => Assert.Equal("predict", other.Find("[data-testid=job-title]").TextContent.Trim()), Patience);
+        Assert.Empty(other.FindAll("[data-testid=job-logs-purged]"));
+    }
 }
