@@ -28,14 +28,21 @@ public sealed class RetentionWorkerTests : IDisposable
         var first = await AddFinishedJobAsync(storage, time.GetUtcNow().AddDays(-2));
         using var worker = new RetentionWorker(retention, time, NullLogger<RetentionWorker>.Instance);
 
+        var started = time.GetUtcNow();
         await worker.StartAsync(CancellationToken.None);
-        Assert.Equal(3, await storage.Logs.CountAsync(first, CancellationToken.None));
-        time.Advance(TimeSpan.FromSeconds(15));
-        await WaitForAsync(async () => await storage.Logs.CountAsync(first, CancellationToken.None) == 0);
+        // The worker's loop starts on the thread pool: step the clock until its first run, which waits 15 s.
+        await WaitForAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return await storage.Logs.CountAsync(first, CancellationToken.None) == 0;
+        });
+        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromSeconds(15));
 
-        // A job that becomes old later is purged by the next run, an interval on.
+        // A job that becomes old later is purged by the next run, an interval on, and not before.
         var second = await AddFinishedJobAsync(storage, time.GetUtcNow().AddDays(-2));
-        time.Advance(TimeSpan.FromMinutes(60));
+        time.Advance(TimeSpan.FromMinutes(58));
+        Assert.Equal(3, await storage.Logs.CountAsync(second, CancellationToken.None));
+        time.Advance(TimeSpan.FromMinutes(2));
         await WaitForAsync(async () => await storage.Logs.CountAsync(second, CancellationToken.None) == 0);
         await worker.StopAsync(CancellationToken.None);
         Assert.Equal(2, (await storage.Audit.ListAsync(new AuditQuery(AuditAction.RetentionPurged), CancellationToken.None)).Count);
