@@ -2,6 +2,7 @@ using AirsenalOps.Core.Airsenal;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Notifications;
 using AirsenalOps.Core.Reports;
+using AirsenalOps.Core.Retention;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
@@ -22,6 +23,7 @@ try
     builder.AddSecrets();
     builder.AddAirsenal();
     builder.AddJobs();
+    builder.AddRetention();
     builder.AddAirsenalCommands();
     builder.AddJobsApi();
     builder.AddJobsWebSocket();

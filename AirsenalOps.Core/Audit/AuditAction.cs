@@ -26,6 +26,9 @@ public enum AuditAction
     WebhookChanged,
     WebhookDeleted,
     BackupRestored,
+
+    /// <summary>A retention run deleted log lines or finished jobs (recorded once per run that deleted something).</summary>
+    RetentionPurged,
 }
 
 public static class AuditActions

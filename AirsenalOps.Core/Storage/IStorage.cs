@@ -59,6 +59,18 @@ public interface IJobStore
     /// or the job is unknown: the caller lost a race and must re-read.
     /// </summary>
     Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every finished job (completed, failed, cancelled) in a few fields, oldest created first: what retention
+    /// decides on, without reading whole documents.
+    /// </summary>
+    Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the job document if its stored status is still <paramref name="expectedStatus"/>; false when it
+    /// had changed (a retry queued it again) or the job is unknown. Its log lines are the caller's to delete.
+    /// </summary>
+    Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken);
 }
 
 public interface IJobLogStore
@@ -82,6 +94,12 @@ public interface IJobLogStore
 
     /// <summary>Lines stored across all jobs.</summary>
     Task<long> CountAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The bytes each job's lines take as this store keeps them (the embedded store: its compressed chunks;
+    /// MongoDB: the UTF-8 text of its line documents), for jobs that have lines.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken);
 }
 
 public interface ISecretStore

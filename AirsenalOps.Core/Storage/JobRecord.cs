@@ -90,7 +90,23 @@ public sealed record JobRecord
     /// <summary>Log lines that the peer console kept inside the job document (read-only legacy).</summary>
     public IReadOnlyList<string>? LegacyLogs { get; init; }
 
+    /// <summary>Set when retention deleted the job's log lines (its output and attempts stay).</summary>
+    public JobLogsPurged? LogsPurged { get; init; }
+
     public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+}
+
+/// <summary>
+/// When retention deleted a job's log lines, by which rule (<c>age</c>: LOG_RETENTION_DAYS, <c>size</c>: LOG_MAX_TOTAL_MB)
+/// and how many lines went.
+/// </summary>
+public sealed record JobLogsPurged(DateTimeOffset At, string Rule, long Lines);
+
+/// <summary>A finished job as retention sees it.</summary>
+public sealed record FinishedJob(string Id, string Command, JobStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, bool LogsPurged)
+{
+    /// <summary>When the job ended; its creation when a peer's document has no end.</summary>
+    public DateTimeOffset EndedAt => CompletedAt ?? CreatedAt;
 }
 
 /// <summary>Which jobs a listing returns; always newest first.</summary>

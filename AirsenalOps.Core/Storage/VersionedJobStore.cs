@@ -79,5 +79,24 @@ public sealed class VersionedJobStore(IJobStore inner, bool seesEveryWrite) : IJ
         }
     }
 
+    public Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken) => inner.ListFinishedAsync(cancellationToken);
+
+    public async Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken)
+    {
+        var deleted = true;
+        try
+        {
+            deleted = await inner.DeleteAsync(id, expectedStatus, cancellationToken);
+            return deleted;
+        }
+        finally
+        {
+            if (deleted)
+            {
+                Bump();
+            }
+        }
+    }
+
     private void Bump() => Interlocked.Increment(ref _version);
 }

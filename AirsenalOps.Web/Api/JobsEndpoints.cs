@@ -50,6 +50,10 @@ public sealed record JobDto(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    /// <summary>Set when retention deleted the job's log lines: when, by which rule (age, size) and how many.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JobLogsPurged? LogsPurged { get; init; }
+
     public static JobDto From(JobRecord job) => new(
         job.Id, job.Command, job.Parameters, StorageJson.ToText(job.Status), JobDisplay.Status(job), job.Output, job.Error,
         job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
@@ -58,6 +62,7 @@ public sealed record JobDto(
         Owner = job.Owner,
         OwnerHost = job.OwnerHost,
         LeaseExpiresAt = job.LeaseExpiresAt,
+        LogsPurged = job.LogsPurged,
     };
 }
 

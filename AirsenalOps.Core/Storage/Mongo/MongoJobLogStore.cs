@@ -56,6 +56,20 @@ internal sealed class MongoJobLogStore(IMongoCollection<BsonDocument> logs) : IJ
     public Task<long> CountAllAsync(CancellationToken cancellationToken) =>
         logs.EstimatedDocumentCountAsync(cancellationToken: cancellationToken);
 
+    public async Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken)
+    {
+        var groups = await logs.Aggregate()
+            .Group(new BsonDocument
+            {
+                ["_id"] = "$job_id",
+                ["bytes"] = new BsonDocument("$sum", new BsonDocument("$strLenBytes", "$text")),
+            })
+            .ToListAsync(cancellationToken);
+        return groups
+            .Where(g => g["_id"].IsString)
+            .ToDictionary(g => g["_id"].AsString, g => g["bytes"].ToInt64(), StringComparer.Ordinal);
+    }
+
     private static LogLine ToLine(BsonDocument document) => new(
         document["seq"].ToInt64(),
         BsonDates.Read(document, "ts") ?? DateTimeOffset.UnixEpoch,

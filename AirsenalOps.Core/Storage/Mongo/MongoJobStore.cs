@@ -88,6 +88,31 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
         return result.MatchedCount == 1;
     }
 
+    public async Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken)
+    {
+        var documents = await jobs.Find(Filter.In("status", Finished.Select(StorageJson.ToText)))
+            .Project(Builders<BsonDocument>.Projection.Include("id").Include("command").Include("status")
+                .Include("created_at").Include("completed_at").Include("logs_purged"))
+            .ToListAsync(cancellationToken);
+        // Sorted here: a peer's dates may be strings or BSON dates, which the server would not order together.
+        return documents
+            .Where(d => d.GetValue("id", BsonNull.Value).IsString)
+            .Select(d => new FinishedJob(
+                d["id"].AsString,
+                d.GetValue("command", string.Empty).ToString()!,
+                Enum.Parse<JobStatus>(d["status"].AsString, ignoreCase: true),
+                BsonDates.Read(d, "created_at") ?? DateTimeOffset.UnixEpoch,
+                BsonDates.Read(d, "completed_at"),
+                d.GetValue("logs_purged", BsonNull.Value).IsBsonDocument))
+            .OrderBy(j => j.CreatedAt)
+            .ToList();
+    }
+
+    public async Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken) =>
+        (await jobs.DeleteOneAsync(Filter.Eq("id", id) & Filter.Eq("status", StorageJson.ToText(expectedStatus)), cancellationToken)).DeletedCount == 1;
+
+    private static readonly JobStatus[] Finished = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled];
+
     private static FilterDefinition<BsonDocument> ToFilter(JobFilter filter)
     {
         var result = Filter.Empty;

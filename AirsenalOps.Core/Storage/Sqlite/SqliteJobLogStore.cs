@@ -164,6 +164,22 @@ internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
     public Task<long> CountAllAsync(CancellationToken cancellationToken) =>
         ScalarAsync("SELECT COALESCE(SUM(line_count), 0) FROM job_log_chunks;", jobId: null, cancellationToken);
 
+    public async Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // length() of a blob reads its size from the record header, not its pages: cheap on a large log.
+        command.CommandText = "SELECT job_id, SUM(length(lines)) FROM job_log_chunks GROUP BY job_id;";
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sizes[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return sizes;
+    }
+
     /// <summary>
     /// Moves lines from the row-per-line table of earlier versions into chunks, in the caller's
     /// transaction, and drops that table: an existing DATA_DIR keeps its logs.

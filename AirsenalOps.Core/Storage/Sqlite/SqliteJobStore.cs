@@ -115,6 +115,41 @@ internal sealed class SqliteJobStore(SqliteStorage storage) : IJobStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The end time and the purge mark live in the document only: json_extract reads them without deserialising it.
+        command.CommandText = """
+            SELECT id, command, status, created_at, json_extract(doc, '$.completed_at'), json_extract(doc, '$.logs_purged') IS NOT NULL
+            FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') ORDER BY created_at, rowid;
+            """;
+        var jobs = new List<FinishedJob>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(new FinishedJob(
+                reader.GetString(0),
+                reader.GetString(1),
+                Enum.Parse<JobStatus>(reader.GetString(2), ignoreCase: true),
+                StorageJson.ParseDate(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : StorageJson.ParseDate(reader.GetString(4)),
+                reader.GetInt64(5) != 0));
+        }
+
+        return jobs;
+    }
+
+    public async Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM jobs WHERE id = $id AND status = $expected;";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$expected", StorageJson.ToText(expectedStatus));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static async Task<JobRecord?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

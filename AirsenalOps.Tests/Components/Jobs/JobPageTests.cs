@@ -132,4 +132,31 @@ public sealed class JobPageTests : CoreTestContext
         Assert.Equal([3d, 2d, 1d], chart.ChartSeries.Single().Data.Values);
         Assert.Equal(3, chart.ChartLabels.Length);
     }
+
+    [Fact]
+    public async Task APurgedJob_SaysItsLinesWerePurgedByRetention_WhenAndByWhichRule_AndStillShowsItsOutput()
+    {
+        var job = await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed) with
+        {
+            CompletedAt = Core.Clock.GetUtcNow(),
+            Output = new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["summary_text"] = "kept output" },
+            LogsPurged = new JobLogsPurged(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), "age", 1234),
+        });
+        var plain = await Core.AddJobAsync(CoreServices.NewJob("predict", JobStatus.Completed) with { CompletedAt = Core.Clock.GetUtcNow() });
+
+        var page = Render<JobPage>(p => p.Add(x => x.Id, job.Id));
+
+        page.WaitForAssertion(
+            () =>
+            {
+                var text = page.Find("[data-testid=job-logs-purged]").TextContent;
+                Assert.Contains("purged by retention on 2026-11-01 03:00 UTC", text, StringComparison.Ordinal);
+                Assert.Contains("LOG_RETENTION_DAYS", text, StringComparison.Ordinal);
+                Assert.Contains("1,234 lines", text, StringComparison.Ordinal);
+            },
+            Patience);
+        var other = Render<JobPage>(p => p.Add(x => x.Id, plain.Id));
+        other.WaitForAssertion(() => Assert.Equal("predict", other.Find("[data-testid=job-title]").TextContent.Trim()), Patience);
+        Assert.Empty(other.FindAll("[data-testid=job-logs-purged]"));
+    }
 }

@@ -131,6 +131,18 @@ public sealed class FinishWhileStorageFailsTests
             return Inner.ClaimNextAsync(claim, cancellationToken);
         }
 
+        public Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken)
+        {
+            storage.ThrowIfDown();
+            return Inner.ListFinishedAsync(cancellationToken);
+        }
+
+        public Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken)
+        {
+            storage.ThrowIfDown();
+            return Inner.DeleteAsync(id, expectedStatus, cancellationToken);
+        }
+
         public Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken)
         {
             storage.ThrowIfDown();

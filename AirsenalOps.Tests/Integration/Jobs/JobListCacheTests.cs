@@ -172,6 +172,10 @@ public sealed class JobListCacheTests : IDisposable
             public Task<JobRecord?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken) => jobs.ClaimNextAsync(claim, cancellationToken);
 
             public Task<bool> UpdateAsync(JobRecord job, JobExpectation? expected, CancellationToken cancellationToken) => jobs.UpdateAsync(job, expected, cancellationToken);
+
+            public Task<IReadOnlyList<FinishedJob>> ListFinishedAsync(CancellationToken cancellationToken) => jobs.ListFinishedAsync(cancellationToken);
+
+            public Task<bool> DeleteAsync(string id, JobStatus expectedStatus, CancellationToken cancellationToken) => jobs.DeleteAsync(id, expectedStatus, cancellationToken);
         }
     }
     /// <summary>The first listing reads the store, then waits for <see cref="Release"/> before it returns.</summary>

@@ -180,6 +180,31 @@ public sealed class JobsApiTests : AdminApiTest
     }
 
     [Fact]
+    public async Task PurgedJob_SaysSoInAnExtraField_AndAJobNotPurgedHasNone()
+    {
+        var purged = new JobRecord
+        {
+            Id = Guid.NewGuid().ToString(),
+            Command = "predict",
+            Status = JobStatus.Completed,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Output = new JsonObject { ["headline"] = "kept" },
+            LogsPurged = new JobLogsPurged(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), "size", 42),
+        };
+        await Factory.Storage.Jobs.InsertAsync(purged, CancellationToken.None);
+        var plain = await Factory.Jobs.CreateAsync("predict", null, CancellationToken.None);
+
+        var job = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{purged.Id}"))!;
+        Assert.Equal("size", job["logs_purged"]!["rule"]!.GetValue<string>());
+        Assert.Equal(42, job["logs_purged"]!["lines"]!.GetValue<long>());
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 3, 0, 0, TimeSpan.Zero), job["logs_purged"]!["at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("kept", job["output"]!["headline"]!.GetValue<string>());
+        Assert.Empty(job["logs"]!.AsArray());
+        var other = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{plain.Id}"))!;
+        Assert.False(other.ContainsKey("logs_purged"));
+    }
+
+    [Fact]
     public async Task Commands_ListsTheCatalogueWithParameterRules()
     {
         var commands = (await Client.GetFromJsonAsync<JsonArray>("/api/commands"))!;

@@ -9,7 +9,7 @@ namespace AirsenalOps.Tests.Integration.Storage;
 /// What every <see cref="IStorage"/> adapter must do. Each adapter has a subclass that says how to
 /// open a store and how to open it again after a restart; the tests are the same for both.
 /// </summary>
-public abstract class StorageContractTests : IAsyncLifetime
+public abstract partial class StorageContractTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 8, 8, 10, 0, 0, TimeSpan.Zero);

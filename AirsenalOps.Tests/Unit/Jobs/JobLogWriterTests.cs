@@ -264,5 +264,8 @@ public sealed class JobLogWriterTests
         public Task<long> DeleteAsync(string jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<long> CountAllAsync(CancellationToken cancellationToken) => Task.FromResult((long)Count);
+
+        public Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
     }
 }
