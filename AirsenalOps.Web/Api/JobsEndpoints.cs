@@ -59,11 +59,15 @@ public sealed record JobDto(
         job.RetryCount, job.MaxRetries, job.CreatedAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt, job.Hint,
         job.CommandLine, job.ExitCode, job.Progress, job.Eta, job.Attempts, job.ProgressDone, job.ProgressTotal)
     {
-        Owner = job.Owner,
-        OwnerHost = job.OwnerHost,
-        LeaseExpiresAt = job.LeaseExpiresAt,
+        // Only while a console holds the job: a finished job's last owner is history, and the older console's
+        // clients read the finished shape byte for byte.
+        Owner = Held(job) ? job.Owner : null,
+        OwnerHost = Held(job) ? job.OwnerHost : null,
+        LeaseExpiresAt = Held(job) ? job.LeaseExpiresAt : null,
         LogsPurged = job.LogsPurged,
     };
+
+    private static bool Held(JobRecord job) => job.Status is JobStatus.Running or JobStatus.Cancelling;
 }
 
 public sealed record LogLineDto(long Seq, DateTimeOffset Time, string Source, string Text)

@@ -20,7 +20,10 @@ public sealed class EmbeddedStoreLock : IDisposable
         var path = Path.Combine(dataDir, FileName);
         try
         {
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = SqliteStorage.OwnerOnly(FileMode.OpenOrCreate);
+            options.Access = FileAccess.ReadWrite;
+            options.Share = FileShare.None;
+            var file = new FileStream(path, options);
             file.SetLength(0);
             using (var writer = new StreamWriter(file, leaveOpen: true))
             {

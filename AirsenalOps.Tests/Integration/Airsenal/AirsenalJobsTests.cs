@@ -133,7 +133,8 @@ public sealed class AirsenalJobsTests : IDisposable
 
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains("run predict", job.Hint, StringComparison.Ordinal);
-        Assert.Contains("run predict", job.Error, StringComparison.Ordinal);
+        // The error is the line that explains the failure: AIrsenal's exception.
+        Assert.StartsWith("ValueError: Database does not contain pre", job.Error, StringComparison.Ordinal);
         Assert.Single(job.Attempts);
         Assert.Equal("v0", ReadPersistent());
         Assert.Empty(Database.ListBackups());

@@ -10,6 +10,7 @@ using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Support;
 using AirsenalOps.Tests.Unit.Airsenal;
 using AirsenalOps.Tests.Unit.Reports;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,16 +30,32 @@ public sealed class ReportsApiTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private HttpClient Client(string? teamId = "742663")
+    private readonly Dictionary<string, WebApplicationFactory<Program>> _hosts = [];
+
+    /// <summary>
+    /// One console per team id, started once: the embedded store serves one console per DATA_DIR, so the test
+    /// writes through the same host its client reads.
+    /// </summary>
+    private WebApplicationFactory<Program> Host(string? teamId = "742663")
     {
-        var secrets = teamId is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["FPL_TEAM_ID"] = teamId };
-        return _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets)))).CreateAdminClient();
+        if (!_hosts.TryGetValue(teamId ?? string.Empty, out var host))
+        {
+            var secrets = teamId is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["FPL_TEAM_ID"] = teamId };
+            host = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISecretReader>(new StaticSecrets(secrets))));
+            _hosts[teamId ?? string.Empty] = host;
+        }
+
+        return host;
     }
+
+    private HttpClient Client(string? teamId = "742663") => Host(teamId).CreateAdminClient();
+
+    private IServiceProvider Services => Host().Services;
 
     /// <summary>Writes a job through the console's storage (the same DATA_DIR the client's host reads).</summary>
     private async Task InsertJobAsync(string command, JobStatus status, JsonObject? output, DateTimeOffset at)
     {
-        var storage = _factory.Services.GetRequiredService<IStorage>();
+        var storage = Services.GetRequiredService<IStorage>();
         await storage.Jobs.InsertAsync(new JobRecord
         {
             Id = Guid.NewGuid().ToString(),
@@ -138,7 +155,7 @@ public sealed class ReportsApiTests : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_dbPath)!);
         File.Copy(RealPlans.DatabaseFixture, _dbPath);
-        var storage = _factory.Services.GetRequiredService<IStorage>();
+        var storage = Services.GetRequiredService<IStorage>();
         var job = RealPlans.JobRecord(RealOutput.Lines("run_optimization.stdout.txt"), RealPlans.SuggestionTime.AddMinutes(-3), RealPlans.SuggestionTime.AddSeconds(1));
         await storage.Jobs.InsertAsync(job, CancellationToken.None);
         var client = Client();
@@ -218,7 +235,7 @@ public sealed class ReportsApiTests : IDisposable
     public async Task DatabaseApi_ListsAndRestoresBackups()
     {
         var client = Client();
-        var database = _factory.Services.GetRequiredService<AirsenalOps.Core.Airsenal.Database.AirsenalDatabase>();
+        var database = Services.GetRequiredService<AirsenalOps.Core.Airsenal.Database.AirsenalDatabase>();
         AirsenalDbBuilder.Sample(_dbPath);
         await database.PrepareLocalAsync("job-1", CancellationToken.None);
         File.Delete(database.LocalPath);
