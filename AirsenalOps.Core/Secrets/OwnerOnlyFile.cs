@@ -1,19 +1,26 @@
 namespace AirsenalOps.Core.Secrets;
 
-/// <summary>Files that hold generated keys: readable and writable by the console's own user only (mode 600).</summary>
+/// <summary>Files in DATA_DIR: readable and writable by the console's own user only (mode 600).</summary>
 public static class OwnerOnlyFile
 {
+    /// <summary>
+    /// Options that create the file mode 600: set at creation, so it is never readable by others even for a moment.
+    /// </summary>
+    public static FileStreamOptions Options(FileMode mode, FileAccess access = FileAccess.Write, long preallocate = 0)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, PreallocationSize = preallocate };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = Storage.DataDirectory.FileMode;
+        }
+
+        return options;
+    }
+
     public static void WriteAllText(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Set at creation, so the key is never readable by others even for a moment.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
+        using var stream = new FileStream(path, Options(FileMode.CreateNew));
         using var writer = new StreamWriter(stream);
         writer.Write(text);
     }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AirsenalOps.Core.Auth;
+using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -97,13 +98,7 @@ public sealed class AdminSessions : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
             var temp = _file + ".tmp";
             // Owner-only from its creation, like every file in DATA_DIR.
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = AirsenalOps.Core.Storage.DataDirectory.FileMode;
-            }
-
-            using (var writer = new StreamWriter(temp, options))
+            using (var writer = new StreamWriter(temp, OwnerOnlyFile.Options(FileMode.Create)))
             {
                 writer.Write(JsonSerializer.Serialize(_revoked.ToDictionary(p => p.Key, p => p.Value)));
             }

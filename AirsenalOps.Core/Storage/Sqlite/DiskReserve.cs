@@ -1,3 +1,5 @@
+using AirsenalOps.Core.Secrets;
+
 namespace AirsenalOps.Core.Storage.Sqlite;
 
 /// <summary>
@@ -54,7 +56,7 @@ internal sealed class DiskReserve(string path)
                     return false;
                 }
 
-                using (var file = new FileStream(Path, SqliteStorage.OwnerOnly(FileMode.Create, preallocate: Size)))
+                using (var file = new FileStream(Path, OwnerOnlyFile.Options(FileMode.Create, preallocate: Size)))
                 {
                     var zeros = new byte[64 * 1024];
                     for (var written = 0; written < Size; written += zeros.Length)

@@ -1,3 +1,5 @@
+using AirsenalOps.Core.Secrets;
+
 namespace AirsenalOps.Core.Storage.Sqlite;
 
 /// <summary>
@@ -20,8 +22,7 @@ public sealed class EmbeddedStoreLock : IDisposable
         var path = Path.Combine(dataDir, FileName);
         try
         {
-            var options = SqliteStorage.OwnerOnly(FileMode.OpenOrCreate);
-            options.Access = FileAccess.ReadWrite;
+            var options = OwnerOnlyFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite);
             options.Share = FileShare.None;
             var file = new FileStream(path, options);
             file.SetLength(0);

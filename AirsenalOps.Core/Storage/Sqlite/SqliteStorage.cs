@@ -1,3 +1,4 @@
+using AirsenalOps.Core.Secrets;
 using Microsoft.Data.Sqlite;
 
 namespace AirsenalOps.Core.Storage.Sqlite;
@@ -70,7 +71,7 @@ public sealed class SqliteStorage : IStorage
         if (!File.Exists(DatabasePath))
         {
             // Created empty and 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
-            using (new FileStream(DatabasePath, OwnerOnly(FileMode.OpenOrCreate)))
+            using (new FileStream(DatabasePath, OwnerOnlyFile.Options(FileMode.OpenOrCreate)))
             {
             }
         }
@@ -170,7 +171,7 @@ public sealed class SqliteStorage : IStorage
         var probe = Path.Combine(folder, ProbeFileName);
         try
         {
-            await using (var file = new FileStream(probe, OwnerOnly(FileMode.Create)))
+            await using (var file = new FileStream(probe, OwnerOnlyFile.Options(FileMode.Create)))
             {
                 await file.WriteAsync(new byte[4096], cancellationToken);
                 await file.FlushAsync(cancellationToken);
@@ -290,18 +291,6 @@ public sealed class SqliteStorage : IStorage
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Options of a file only the console's user may read and write (mode 600 from its creation).</summary>
-    internal static FileStreamOptions OwnerOnly(FileMode mode, long preallocate = 0)
-    {
-        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, PreallocationSize = preallocate };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return options;
     }
 
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
