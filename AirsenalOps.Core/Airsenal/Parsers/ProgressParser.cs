@@ -141,8 +141,4 @@ public static class StrategyFiles
             return null;
         }
     }
-
-    /// <summary>Percent from the file count and the bar's total (the number of strategies); capped at 100.</summary>
-    public static double? Percent(int? files, int? total) =>
-        files is { } f && total is > 0 ? Math.Min(100, Math.Round(100.0 * f / total.Value, 1)) : null;
 }

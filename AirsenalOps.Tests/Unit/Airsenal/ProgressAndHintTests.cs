@@ -84,9 +84,6 @@ public sealed class ProgressAndHintTests
         File.WriteAllText(Path.Combine(folder, "other.json"), "{}");
 
         Assert.Equal(3, StrategyFiles.Count(home.Path));
-        Assert.Equal(15, StrategyFiles.Percent(3, 20));
-        Assert.Equal(100, StrategyFiles.Percent(30, 20));
-        Assert.Null(StrategyFiles.Percent(3, null));
     }
 
     [Theory]
