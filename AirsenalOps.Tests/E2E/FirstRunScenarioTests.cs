@@ -75,6 +75,8 @@ public sealed class FirstRunScenarioTests : IDisposable
         await page.GetByTestId("new-job").ClickAsync();
         await page.GetByTestId("new-job-command").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "predict" }).First.ClickAsync();
+        // The form shows predict's own fields once the choice has reached the circuit: starting before that starts the default command.
+        await Assertions.Expect(page.GetByTestId("param-weeks_ahead")).ToBeVisibleAsync();
         await page.GetByTestId("new-job-start").ClickAsync();
         await page.WaitForURLAsync("**/jobs/*");
         await Assertions.Expect(page.GetByTestId("log-pane")).ToContainTextAsync("predicting batch 2/20");

@@ -343,7 +343,9 @@ public sealed class RealReplayTests : IDisposable
         // Retries allowed, so "not retried" is the console's decision and not the setting's.
         ["MAX_JOB_RETRIES"] = "2",
         ["JOB_RETRY_DELAY_SECONDS"] = "1",
-        ["JOB_CANCEL_GRACE_SECONDS"] = "2",
+        // Python prints its KeyboardInterrupt traceback in each process only if SIGTERM does not come first: on a
+        // loaded machine that takes seconds. The ladder moves on as soon as the leader is gone, so a long grace costs nothing.
+        ["JOB_CANCEL_GRACE_SECONDS"] = "30",
     })
     {
         public string PersistentDb => Settings["PERSISTENT_DB_PATH"]!;
