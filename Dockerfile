@@ -6,9 +6,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files only, so the package layer is cached across code changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY AirsenalOps.Core/AirsenalOps.Core.csproj AirsenalOps.Core/
-COPY AirsenalOps.Web/AirsenalOps.Web.csproj AirsenalOps.Web/
-RUN dotnet restore AirsenalOps.Web/AirsenalOps.Web.csproj
+COPY AirsenalOps.Core/AirsenalOps.Core.csproj AirsenalOps.Core/packages.lock.json AirsenalOps.Core/
+COPY AirsenalOps.Web/AirsenalOps.Web.csproj AirsenalOps.Web/packages.lock.json AirsenalOps.Web/
+RUN dotnet restore --locked-mode AirsenalOps.Web/AirsenalOps.Web.csproj
 COPY AirsenalOps.Core/ AirsenalOps.Core/
 COPY AirsenalOps.Web/ AirsenalOps.Web/
 RUN dotnet publish AirsenalOps.Web/AirsenalOps.Web.csproj --configuration Release --no-restore --output /app

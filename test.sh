@@ -29,8 +29,13 @@ for dir in tools/*/; do
   fi
 done
 
+# Locked restore: every project's packages.lock.json must match what it would resolve, so a package
+# that drifted fails here instead of being tested (and shipped) unnoticed.
+dotnet restore AirsenalOps.sln --locked-mode
+
 set +e
 dotnet test AirsenalOps.sln \
+  --no-restore \
   --configuration Release \
   --settings coverage.runsettings \
   --collect "XPlat Code Coverage" \

@@ -1,6 +1,7 @@
 using AirsenalOps.Core.Airsenal.Database;
 using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Jobs;
+using AirsenalOps.Core.Jobs.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -24,23 +25,13 @@ public static class AirsenalServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>
-    /// The AIrsenal command catalogue with its hooks. Call after AddJobs: a later command of the same name
-    /// replaces the engine's plain peer command.
-    /// </summary>
+    /// <summary>The job catalogue's commands: every command of the registry (<see cref="AirsenalCommands.All"/>) with its hooks, built once.</summary>
     public static IHostApplicationBuilder AddAirsenalCommands(this IHostApplicationBuilder builder)
     {
-        foreach (var name in AirsenalCommandNames)
-        {
-            builder.Services.AddJobCommand(services => AirsenalCommands
-                .Build(services.GetRequiredService<AirsenalDatabase>(), services.GetRequiredService<IOptions<AirsenalOptions>>(), services.GetRequiredService<TimeProvider>())
-                .Single(c => c.Name == name));
-        }
-
+        builder.Services.AddJobCommands(services => new AirsenalCommandSource(AirsenalCommands.Build(
+            services.GetRequiredService<AirsenalDatabase>(), services.GetRequiredService<IOptions<AirsenalOptions>>(), services.GetRequiredService<TimeProvider>())));
         return builder;
     }
 
-    /// <summary>The names <see cref="AirsenalCommands.Build"/> defines, in catalogue order.</summary>
-    internal static IReadOnlyList<string> AirsenalCommandNames { get; } =
-        ["setup_db", "update_db", "predict", "optimize", "pipeline", "make_squad", "make_transfers", "set_lineup", "check_data", "replay_season"];
+    private sealed record AirsenalCommandSource(IReadOnlyList<JobCommand> Commands) : ICommandSource;
 }

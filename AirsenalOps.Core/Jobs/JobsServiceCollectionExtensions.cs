@@ -15,12 +15,10 @@ public static class JobsServiceCollectionExtensions
         services.AddValidatedOptions<JobOptions>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISecretReader, NoSecrets>();
-        foreach (var command in PeerCommands.All)
-        {
-            services.AddJobCommand(command);
-        }
-
-        services.AddSingleton<CommandCatalogue>();
+        // The AIrsenal layer's registry comes first (AddAirsenalCommands); a command added one by one after it
+        // (a test's) replaces one of the same name.
+        services.AddSingleton(sp => new CommandCatalogue(
+            [.. sp.GetServices<ICommandSource>().SelectMany(source => source.Commands), .. sp.GetServices<JobCommand>()]));
         services.AddSingleton<JobNotifier>();
         services.AddSingleton<JobStateChanger>();
         services.AddSingleton<JobRunner>();
@@ -29,6 +27,10 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobService>();
         return builder;
     }
+
+    /// <summary>Adds a set of commands to the catalogue (the AIrsenal registry), built once.</summary>
+    public static IServiceCollection AddJobCommands(this IServiceCollection services, Func<IServiceProvider, ICommandSource> factory) =>
+        services.AddSingleton(factory);
 
     /// <summary>Adds a command to the catalogue; a later command with the same name replaces it.</summary>
     public static IServiceCollection AddJobCommand(this IServiceCollection services, JobCommand command) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
@@ -40,7 +41,7 @@ public sealed partial class ScheduleService(
     ILogger<ScheduleService> logger) : IDisposable
 {
     /// <summary>The weekly chain: each step starts only after the previous one completed.</summary>
-    public static IReadOnlyList<string> ChainSteps { get; } = ["update_db", "predict", "optimize"];
+    public static IReadOnlyList<string> ChainSteps { get; } = [AirsenalCommandNames.UpdateDb, AirsenalCommandNames.Predict, AirsenalCommandNames.Optimize];
 
     public const string TargetCommand = "command";
     public const string TargetWeeklyChain = "weekly_chain";

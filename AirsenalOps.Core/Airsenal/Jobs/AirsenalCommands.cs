@@ -1,27 +1,38 @@
+using System.Text.Json.Nodes;
 using AirsenalOps.Core.Audit;
 using AirsenalOps.Core.Airsenal.Database;
+using AirsenalOps.Core.Airsenal.Parsers;
 using AirsenalOps.Core.Jobs.Commands;
 using Microsoft.Extensions.Options;
 
 namespace AirsenalOps.Core.Airsenal.Jobs;
 
 /// <summary>
-/// The AIrsenal commands the console runs (reference §2), with flags, types, ranges and defaults. The peer's five
-/// keep their names and parameter names and gain optional parameters; the rest are new.
+/// The registry of the AIrsenal commands the console runs (reference §2): one <see cref="AirsenalCommand"/> each, with
+/// flags, types, ranges and defaults, its parser and output kinds, and its pipeline stage. The older console's five
+/// keep their names and parameter names and gain optional parameters; the rest are new. Everything else (the job
+/// catalogue, the output parser, the pipeline's stages, the job page's views) reads this list.
 /// </summary>
 public static class AirsenalCommands
 {
     private static readonly string[] TeamId = ["FPL_TEAM_ID"];
     private static readonly string[] TeamAndLogin = ["FPL_TEAM_ID", "FPL_LOGIN", "FPL_PASSWORD"];
+    private static readonly string[] ChipWeeks = ["wildcard_week", "free_hit_week", "triple_captain_week", "bench_boost_week"];
 
-    /// <summary>Every command, each with hooks built from <paramref name="services"/>.</summary>
-    public static IReadOnlyList<JobCommand> Build(AirsenalDatabase database, IOptions<AirsenalOptions> options, TimeProvider time)
-    {
-        AirsenalJobHooks Hooks(AirsenalHookSpec spec) => new(database, options, time, spec);
-        return
-        [
-            PeerCommands.SetupDb with
+    private static readonly OutputKind Prediction = new("prediction", typeof(PredictionOutput));
+    private static readonly OutputKind Optimisation = new("optimisation", typeof(OptimisationOutput));
+    private static readonly OutputKind Squad = new("squad", typeof(SquadOutput));
+
+    /// <summary>Every command, in catalogue order.</summary>
+    public static IReadOnlyList<AirsenalCommand> All { get; } =
+    [
+        new()
+        {
+            Command = new JobCommand
             {
+                Name = AirsenalCommandNames.SetupDb,
+                Description = "Build AIrsenal's database from past seasons and the FPL API (first run).",
+                Executable = "airsenal_setup_initial_db",
                 Parameters =
                 [
                     Destructive("clean", "Drop all tables and rebuild the database from scratch (everything AIrsenal stored is lost)."),
@@ -29,18 +40,40 @@ public static class AirsenalCommands
                     Flag("no_current_season", "Skip the current season's API data."),
                     ConfirmSwitch(),
                 ],
-                Hooks = Hooks(new AirsenalHookSpec { NoOpCodes = ["database_exists"] }),
+                MaxRunTime = TimeSpan.FromHours(3),
             },
-            PeerCommands.UpdateDb with
+            Run = new AirsenalHookSpec { NoOpCodes = ["database_exists"] },
+            Parser = (lines, _, _) => SetupDbParser.ParseToJson(lines),
+            Outputs = [new(AirsenalCommandNames.SetupDb, typeof(SetupDbOutput))],
+            Stage = new(AirsenalCommandNames.SetupDb, [new("Setting up Database..", "Database setup complete.."), new("Found pre-existing AIrsenal database.", null, DoneAtStart: true)], 0, 10),
+            Peer = true,
+        },
+        new()
+        {
+            Command = new JobCommand
             {
+                Name = AirsenalCommandNames.UpdateDb,
+                Description = "Pull the latest players, fixtures, results and transfers from the FPL API.",
+                Executable = "airsenal_update_db",
                 Parameters = [Flag("noattr", "Skip the player-attribute update (it is slow: one request per player).")],
-                Hooks = Hooks(new AirsenalHookSpec { RequiredSecrets = TeamId, NoOpCodes = ["database_empty"] }),
+                MaxRunTime = TimeSpan.FromHours(2),
             },
-            PeerCommands.Predict with
+            Run = new AirsenalHookSpec { RequiredSecrets = TeamId, NoOpCodes = ["database_empty"] },
+            Parser = (lines, _, _) => UpdateDbParser.ParseToJson(lines),
+            Outputs = [new(AirsenalCommandNames.UpdateDb, typeof(UpdateDbOutput))],
+            Stage = new(AirsenalCommandNames.UpdateDb, [new("Updating database..", "Database update complete..")], 10, 20),
+            Peer = true,
+        },
+        new()
+        {
+            Command = new JobCommand
             {
+                Name = AirsenalCommandNames.Predict,
+                Description = "Predict player points for the coming gameweeks.",
+                Executable = "airsenal_run_prediction",
                 Parameters =
                 [
-                    .. PeerCommands.Predict.Parameters,
+                    WeeksAhead(),
                     Int("gameweek_start", 1, 38, null, "First gameweek to predict (default: the next one)."),
                     Flag("no_bonus", "Leave bonus points out of the predictions."),
                     Flag("no_cards", "Leave yellow/red card deductions out."),
@@ -48,13 +81,28 @@ public static class AirsenalCommands
                     Flag("sampling", "Use the sampling player model (slower) instead of the conjugate one."),
                     Choice("team_model", ["extended", "neutral", "random"], "Team model (AIrsenal's default: extended)."),
                 ],
-                Hooks = Hooks(new AirsenalHookSpec()),
+                MaxRunTime = TimeSpan.FromHours(2),
             },
-            PeerCommands.Optimize with
+            Parser = PredictionParser.ParseToJson,
+            Outputs = [Prediction],
+            Stage = new(AirsenalCommandNames.Predict, [new("Running prediction..", "Prediction complete..")], 30, 25),
+            Peer = true,
+            PeerParameters = ["weeks_ahead"],
+        },
+        new()
+        {
+            Command = new JobCommand
             {
+                Name = AirsenalCommandNames.Optimize,
+                Description = "Search the best transfer strategy for your team.",
+                Executable = "airsenal_run_optimization",
                 Parameters =
                 [
-                    .. PeerCommands.Optimize.Parameters,
+                    WeeksAhead(),
+                    PeerChipWeek("wildcard_week", "wildcard"),
+                    PeerChipWeek("free_hit_week", "free hit"),
+                    PeerChipWeek("triple_captain_week", "triple captain"),
+                    PeerChipWeek("bench_boost_week", "bench boost"),
                     Int("num_free_transfers", 0, 5, null, "Free transfers available now (default: from FPL when logged in, else estimated)."),
                     Int("max_hit", 0, 100, null, "Most points to spend on hits over the horizon (AIrsenal's default: 8)."),
                     Flag("allow_unused", "Allow strategies that leave free transfers unused."),
@@ -63,16 +111,29 @@ public static class AirsenalCommands
                     Int("num_thread", 1, 64, null, "Worker processes (AIrsenal's default: 4)."),
                     Text("tag", "Prediction tag to use (default: the latest)."),
                 ],
-                Hooks = Hooks(new AirsenalHookSpec
-                {
-                    RequiredSecrets = TeamId,
-                    DeclineLogin = true,
-                    ProgressBar = Parsers.ProgressParser.OptimiserBar,
-                    CountStrategies = true,
-                }),
+                MaxRunTime = TimeSpan.FromHours(6),
             },
-            PeerCommands.Pipeline with
+            Run = new AirsenalHookSpec
             {
+                RequiredSecrets = TeamId,
+                DeclineLogin = true,
+                ProgressBar = ProgressParser.OptimiserBar,
+                CountStrategies = true,
+            },
+            // A new team makes the optimiser build a squad from scratch instead of a strategy.
+            Parser = (lines, _, _) => OptimisationParser.ParseToJson(lines) ?? SquadParser.ParseToJson(lines),
+            Outputs = [Optimisation, Squad],
+            Stage = new(AirsenalCommandNames.Optimize, [new("Running optimization..", "Optimization complete..")], 55, 35),
+            Peer = true,
+            PeerParameters = ["weeks_ahead", .. ChipWeeks],
+        },
+        new()
+        {
+            Command = new JobCommand
+            {
+                Name = AirsenalCommandNames.Pipeline,
+                Description = "Update, predict and optimise in one run.",
+                Executable = "airsenal_run_pipeline",
                 // --apply_transfers is left out on purpose: it prompts with no way to confirm non-interactively.
                 Parameters =
                 [
@@ -91,17 +152,24 @@ public static class AirsenalCommands
                     Flag("allow_unused", "Allow strategies that leave free transfers unused."),
                     ConfirmSwitch(),
                 ],
-                Hooks = Hooks(new AirsenalHookSpec
-                {
-                    RequiredSecrets = TeamId,
-                    DeclineLogin = true,
-                    PipelineStages = true,
-                    CountStrategies = true,
-                }),
+                MaxRunTime = TimeSpan.FromHours(8),
             },
-            new JobCommand
+            Run = new AirsenalHookSpec
             {
-                Name = "make_squad",
+                RequiredSecrets = TeamId,
+                DeclineLogin = true,
+                PipelineStages = true,
+                CountStrategies = true,
+            },
+            Parser = PipelineParser.Parse,
+            Outputs = [new(AirsenalCommandNames.Pipeline, typeof(JsonObject))],
+            Peer = true,
+        },
+        new()
+        {
+            Command = new JobCommand
+            {
+                Name = AirsenalCommandNames.MakeSquad,
                 Description = "Build a 15-player squad from scratch (before gameweek 1 or for a new team).",
                 Executable = "airsenal_make_squad",
                 Parameters =
@@ -116,11 +184,16 @@ public static class AirsenalCommands
                     Flag("include_zero", "Include players predicted to score zero."),
                 ],
                 MaxRunTime = TimeSpan.FromHours(3),
-                Hooks = Hooks(new AirsenalHookSpec()),
             },
-            new JobCommand
+            Parser = (lines, _, _) => SquadParser.ParseToJson(lines),
+            Outputs = [Squad],
+            Stage = new(AirsenalCommandNames.MakeSquad, [new("Generating a squad..", "Optimization complete..")], 55, 35),
+        },
+        new()
+        {
+            Command = new JobCommand
             {
-                Name = "make_transfers",
+                Name = AirsenalCommandNames.MakeTransfers,
                 Description = "Apply the latest suggested transfers to your real FPL team, then set the lineup. Cannot be undone; may cost points; does not play chips.",
                 Executable = "airsenal_make_transfers",
                 Parameters = [Confirm()],
@@ -129,11 +202,15 @@ public static class AirsenalCommands
                 NeedsConfirm = true,
                 AuditAs = AuditAction.TransfersApplied,
                 MaxRunTime = TimeSpan.FromMinutes(30),
-                Hooks = Hooks(new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, NoOpCodes = ["no_suggestions"], RequiresConfirm = true }),
             },
-            new JobCommand
+            Run = new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, NoOpCodes = ["no_suggestions"], RequiresConfirm = true },
+            Stage = new(AirsenalCommandNames.MakeTransfers, [new("Applying suggested transfers...", null)], 90, 5),
+        },
+        new()
+        {
+            Command = new JobCommand
             {
-                Name = "set_lineup",
+                Name = AirsenalCommandNames.SetLineup,
                 Description = "Set the starting XI, captain and bench order of your real FPL team for the next gameweek (cancels an active triple captain or bench boost).",
                 Executable = "airsenal_set_lineup",
                 Parameters = [Confirm()],
@@ -141,19 +218,31 @@ public static class AirsenalCommands
                 RetrySafe = false,
                 NeedsConfirm = true,
                 MaxRunTime = TimeSpan.FromMinutes(30),
-                Hooks = Hooks(new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, RequiresConfirm = true }),
             },
-            new JobCommand
+            Run = new AirsenalHookSpec { RequiredSecrets = TeamAndLogin, CopyBack = false, RequiresConfirm = true },
+            Parser = (lines, _, _) => SetLineupParser.ParseToJson(lines),
+            // No view yet: the job page shows the lineup document as stored.
+            Outputs = [new("lineup", null)],
+            Stage = new(AirsenalCommandNames.SetLineup, [new("Setting Lineup...", null)], 95, 4),
+        },
+        new()
+        {
+            Command = new JobCommand
             {
-                Name = "check_data",
+                Name = AirsenalCommandNames.CheckData,
                 Description = "Sanity-check the database (teams, fixtures, players, goals) for the current and 3 past seasons.",
                 Executable = "airsenal_check_data",
                 MaxRunTime = TimeSpan.FromHours(1),
-                Hooks = Hooks(new AirsenalHookSpec { CopyBack = false }),
             },
-            new JobCommand
+            Run = new AirsenalHookSpec { CopyBack = false },
+            Parser = (lines, _, _) => DataCheckParser.ParseToJson(lines),
+            Outputs = [new("data_checks", typeof(DataCheckOutput))],
+        },
+        new()
+        {
+            Command = new JobCommand
             {
-                Name = "replay_season",
+                Name = AirsenalCommandNames.ReplaySeason,
                 Description = "Back-test AIrsenal on a past season (writes replay predictions and transactions).",
                 Executable = "airsenal_replay_season",
                 Parameters =
@@ -168,14 +257,31 @@ public static class AirsenalCommands
                     Int("max_transfers", 0, 5, null, "Most transfers per gameweek (default: 2)."),
                 ],
                 MaxRunTime = TimeSpan.FromHours(48),
-                Hooks = Hooks(new AirsenalHookSpec { ProgressBar = Parsers.ProgressParser.ReplayBar }),
             },
-        ];
-    }
+            Run = new AirsenalHookSpec { ProgressBar = ProgressParser.ReplayBar },
+        },
+    ];
+
+    private static readonly Dictionary<string, AirsenalCommand> ByName = All.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+    /// <summary>The pipeline's last stage, which is no command of its own.</summary>
+    private static readonly PipelineStep SaveAbsences = new("save_absences", [new("Saving absences to csv...", null)], 99, 1);
+
+    /// <summary>The stages airsenal_run_pipeline goes through: the commands it runs on the way, then saving absences.</summary>
+    public static IReadOnlyList<PipelineStep> PipelineSteps { get; } = [.. All.Select(c => c.Stage).OfType<PipelineStep>(), SaveAbsences];
+
+    /// <summary>The older console's five commands as it defined them (peer-console.md): its parameters, no hooks.</summary>
+    public static IReadOnlyList<JobCommand> Peer { get; } = [.. All.Where(c => c.Peer).Select(c => c.PeerCommand)];
+
+    public static AirsenalCommand? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The job commands, each built once with its hooks from the given services.</summary>
+    public static IReadOnlyList<JobCommand> Build(AirsenalDatabase database, IOptions<AirsenalOptions> options, TimeProvider time) =>
+        [.. All.Select(c => c.Command with { Hooks = new AirsenalJobHooks(database, options, time, c.Run) })];
 
     /// <summary>--confirm only when the user confirmed; without it the command is not started at all.</summary>
-    private static IReadOnlyList<string> ConfirmArguments(System.Text.Json.Nodes.JsonObject parameters) =>
-        parameters["confirm"]?.GetValue<bool>() == true ? ["--confirm"] : [];
+    private static IReadOnlyList<string> ConfirmArguments(JsonObject parameters) =>
+        parameters[CommandCatalogue.ConfirmParameter]?.GetValue<bool>() == true ? ["--confirm"] : [];
 
     private static CommandParameter Confirm() => new()
     {
@@ -207,6 +313,12 @@ public static class AirsenalCommands
         Default = defaultValue,
         Help = help,
     };
+
+    private static CommandParameter WeeksAhead() => Int("weeks_ahead", 1, 38, 3, "How many gameweeks ahead to plan for.");
+
+    /// <summary>The older console's chip week, with its help text (the optimiser's form shows it).</summary>
+    private static CommandParameter PeerChipWeek(string name, string chip) =>
+        Int(name, -1, 38, null, $"Gameweek to play the {chip} in: -1 never, 0 any week, N that gameweek. Leave empty for AIrsenal's default (never).");
 
     private static CommandParameter ChipWeek(string name, string chip) =>
         Int(name, -1, 38, null, $"Gameweek to play the {chip} in: -1 never, 0 any week, N that gameweek (default: never).");

@@ -58,18 +58,9 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
     /// <summary>How AIrsenal's seven-line login prompt ends (input() prints it without a newline).</summary>
     internal const string LoginPromptEnd = "the API. (y/n): ";
 
-    /// <summary>Stage → (start %, share %) of a pipeline run.</summary>
-    private static readonly Dictionary<string, (double Start, double Share)> StageProgress = new(StringComparer.Ordinal)
-    {
-        ["setup_db"] = (0, 10),
-        ["update_db"] = (10, 20),
-        ["predict"] = (30, 25),
-        ["make_squad"] = (55, 35),
-        ["optimize"] = (55, 35),
-        ["make_transfers"] = (90, 5),
-        ["set_lineup"] = (95, 4),
-        ["save_absences"] = (99, 1),
-    };
+    /// <summary>Stage → (start %, share %) of a pipeline run, from the registry.</summary>
+    private static readonly Dictionary<string, (double Start, double Share)> StageProgress =
+        AirsenalCommands.PipelineSteps.ToDictionary(step => step.Name, step => (step.StartPercent, step.SharePercent), StringComparer.Ordinal);
 
     public AirsenalHookSpec Spec => spec;
 
@@ -184,7 +175,7 @@ public sealed class AirsenalJobHooks(AirsenalDatabase database, IOptions<Airsena
                 return null;
             }
 
-            var (start, share) = StageProgress[context.Items.TryGetValue(StageItem, out var s) ? (string)s : "optimize"];
+            var (start, share) = StageProgress[context.Items.TryGetValue(StageItem, out var s) ? (string)s : AirsenalCommandNames.Optimize];
             return new JobProgress(Math.Round(start + share * reading.Percent / 100, 1));
         }
 

@@ -28,13 +28,13 @@ public sealed record LatestOptimisation(JobRecord Job, OptimisationOutput? Strat
         var strategy = ParsedOutput.Read<OptimisationOutput>(type switch
         {
             "optimisation" => output,
-            "pipeline" => output?["optimisation"] as JsonObject,
+            AirsenalCommandNames.Pipeline => output?["optimisation"] as JsonObject,
             _ => null,
         });
         var squad = ParsedOutput.Read<SquadOutput>(type switch
         {
             "squad" => output,
-            "pipeline" => output?["squad"] as JsonObject,
+            AirsenalCommandNames.Pipeline => output?["squad"] as JsonObject,
             _ => null,
         });
         return strategy is null && squad is null ? null : new LatestOptimisation(job, strategy, squad);
@@ -44,7 +44,7 @@ public sealed record LatestOptimisation(JobRecord Job, OptimisationOutput? Strat
 public static class LatestOptimisationQueries
 {
     // Each of these prints the squad block (the pipeline through its optimise or squad stage).
-    private static readonly string[] Commands = ["optimize", "pipeline", "make_squad"];
+    private static readonly string[] Commands = [AirsenalCommandNames.Optimize, AirsenalCommandNames.Pipeline, AirsenalCommandNames.MakeSquad];
 
     /// <summary>How many completed jobs per command to look through for one with a parsed result.</summary>
     private const int Lookback = 10;

@@ -286,7 +286,7 @@ public sealed record OptimisationPlan(
 
 public static class OptimisationPlanQueries
 {
-    private static readonly string[] PredictionCommands = ["predict", "pipeline"];
+    private static readonly string[] PredictionCommands = [AirsenalCommandNames.Predict, AirsenalCommandNames.Pipeline];
 
     /// <summary>
     /// The newest finished prediction run the console knows (a predict job, or a pipeline, which predicts on its

@@ -21,7 +21,10 @@ public static class ParsedOutput
         output?["type"] is JsonValue value && value.TryGetValue<string>(out var type) ? type : null;
 
     public static T? Read<T>(JsonNode? node)
-        where T : class
+        where T : class => Read(node, typeof(T)) as T;
+
+    /// <summary>The output read as <paramref name="record"/> (a registry output kind's record), or null.</summary>
+    public static object? Read(JsonNode? node, Type record)
     {
         if (node is not JsonObject)
         {
@@ -30,7 +33,7 @@ public static class ParsedOutput
 
         try
         {
-            return node.Deserialize<T>(Strict);
+            return node.Deserialize(record, Strict);
         }
         catch (JsonException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AirsenalOps.Core.Airsenal.Jobs;
 
 namespace AirsenalOps.Core.Airsenal.Parsers;
 
@@ -9,22 +10,13 @@ public sealed record PipelineStage(string Name, bool Completed);
 /// <summary>airsenal_run_pipeline's stage markers (reference §2.8).</summary>
 public static partial class PipelineParser
 {
-    private static readonly (string Start, string Name, string? Done)[] Markers =
-    [
-        ("Setting up Database..", "setup_db", "Database setup complete.."),
-        ("Found pre-existing AIrsenal database.", "setup_db", null),
-        ("Updating database..", "update_db", "Database update complete.."),
-        ("Running prediction..", "predict", "Prediction complete.."),
-        ("Generating a squad..", "make_squad", "Optimization complete.."),
-        ("Running optimization..", "optimize", "Optimization complete.."),
-        ("Applying suggested transfers...", "make_transfers", null),
-        ("Setting Lineup...", "set_lineup", null),
-        ("Saving absences to csv...", "save_absences", null),
-    ];
+    /// <summary>Each stage's markers, from the registry (every command owns its stage).</summary>
+    private static readonly (string Name, StageMarker Marker)[] Markers =
+        [.. AirsenalCommands.PipelineSteps.SelectMany(step => step.Markers.Select(marker => (step.Name, marker)))];
 
     /// <summary>The stage a marker line starts, or null.</summary>
     public static string? StageOf(string line) =>
-        Markers.FirstOrDefault(m => OutputText.Clean(line).StartsWith(m.Start, StringComparison.Ordinal)).Name;
+        Markers.FirstOrDefault(m => OutputText.Clean(line).StartsWith(m.Marker.Start, StringComparison.Ordinal)).Name;
 
     /// <summary>Stages in order of appearance; "Found pre-existing" marks setup as done at once.</summary>
     public static IReadOnlyList<PipelineStage> Stages(IEnumerable<string> rawLines)
@@ -32,11 +24,11 @@ public static partial class PipelineParser
         var stages = new List<PipelineStage>();
         foreach (var line in OutputText.Normalize(rawLines))
         {
-            foreach (var (start, name, done) in Markers)
+            foreach (var (name, (start, done, doneAtStart)) in Markers)
             {
                 if (line.StartsWith(start, StringComparison.Ordinal))
                 {
-                    stages.Add(new PipelineStage(name, done is null && name == "setup_db"));
+                    stages.Add(new PipelineStage(name, doneAtStart));
                 }
                 else if (done is not null && line.StartsWith(done, StringComparison.Ordinal)
                     && stages.Count > 0 && stages[^1].Name == name && !stages[^1].Completed)
@@ -58,7 +50,7 @@ public static partial class PipelineParser
             .Select(m => (int?)OutputText.ParseInt(m.Groups[1].Value)).LastOrDefault();
         var result = new JsonObject
         {
-            ["type"] = "pipeline",
+            ["type"] = AirsenalCommandNames.Pipeline,
             ["team_id"] = teamId,
             ["finished"] = normalized.Any(l => l.StartsWith("Pipeline finished OK!", StringComparison.Ordinal)),
             ["stages"] = OutputText.ToJsonNode(Stages(normalized)),

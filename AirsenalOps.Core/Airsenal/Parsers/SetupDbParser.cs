@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AirsenalOps.Core.Airsenal.Jobs;
 
 namespace AirsenalOps.Core.Airsenal.Parsers;
 
@@ -86,7 +87,7 @@ public static partial class SetupDbParser
             playersAdded += playersBySeason.MaxBy(p => p.Key, StringComparer.Ordinal).Value;
         }
 
-        return seen ? new SetupDbOutput("setup_db", exists, cleaned, seasons, playersAdded, squad, notStarted, done) : null;
+        return seen ? new SetupDbOutput(AirsenalCommandNames.SetupDb, exists, cleaned, seasons, playersAdded, squad, notStarted, done) : null;
     }
 
     public static JsonObject? ParseToJson(IEnumerable<string> lines) =>

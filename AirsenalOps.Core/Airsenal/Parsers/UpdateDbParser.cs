@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AirsenalOps.Core.Airsenal.Jobs;
 
 namespace AirsenalOps.Core.Airsenal.Parsers;
 
@@ -101,7 +102,7 @@ public static partial class UpdateDbParser
         }
 
         return seen
-            ? new UpdateDbOutput("update_db", empty, playersUpToDate, added, attributes, fixtures, results, squad, transfersIn, transfersOut)
+            ? new UpdateDbOutput(AirsenalCommandNames.UpdateDb, empty, playersUpToDate, added, attributes, fixtures, results, squad, transfersIn, transfersOut)
             : null;
     }
 

@@ -13,10 +13,16 @@ public sealed record ValidatedCommand(JobCommand Command, JsonObject Parameters)
     public IReadOnlyList<string> Arguments => Command.BuildArguments(Parameters);
 }
 
+/// <summary>A set of commands registered together, built once (the AIrsenal layer's registry).</summary>
+public interface ICommandSource
+{
+    IReadOnlyList<JobCommand> Commands { get; }
+}
+
 /// <summary>
-/// The commands jobs may run, registered in DI as <see cref="JobCommand"/> singletons; a later
-/// registration of the same name replaces an earlier one (the AIrsenal layer re-registers the peer
-/// commands with its hooks).
+/// The commands jobs may run: the <see cref="ICommandSource"/>s' (the AIrsenal registry), then single
+/// <see cref="JobCommand"/> registrations; a later command of the same name replaces an earlier one (a test's
+/// stand-in for predict).
 /// </summary>
 public sealed class CommandCatalogue
 {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Notifications;
@@ -63,7 +64,7 @@ public abstract class SchedulingTestContext : ConsoleTestContext, IAsyncLifetime
         await _inner.InitializeAsync(CancellationToken.None);
         Storage = new FlakyStorage(_inner);
         var time = TimeProvider.System;
-        var catalogue = new CommandCatalogue(PeerCommands.All);
+        var catalogue = new CommandCatalogue(AirsenalCommands.Peer);
         var audit = MemoryAuditStore.NewLog(time);
         Schedules = new ScheduleService(Storage, Jobs, catalogue, Deadlines, Options.Create(new ScheduleOptions()), time, audit, NullLogger<ScheduleService>.Instance);
         var cipher = new SecretCipher(time);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Schedules;
 using AirsenalOps.Core.Storage;
@@ -36,7 +37,7 @@ public sealed class ScheduleServiceTests : IAsyncLifetime, IDisposable
     private ScheduleService NewService(SqliteStorage storage)
     {
         var service = new ScheduleService(
-            storage, _jobs, new CommandCatalogue(PeerCommands.All), _deadlines,
+            storage, _jobs, new CommandCatalogue(AirsenalCommands.Peer), _deadlines,
             Options.Create(new ScheduleOptions { GraceSeconds = 120 }), _time,
             new AirsenalOps.Core.Audit.AuditLog(storage.Audit, _time, NullLogger<AirsenalOps.Core.Audit.AuditLog>.Instance), NullLogger<ScheduleService>.Instance);
         service.RunFinished += (_, e) => _finished.Add(e);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Jobs.Commands;
 using AirsenalOps.Core.Storage;
@@ -140,7 +141,7 @@ public sealed class CommandCatalogueTests
         Assert.Empty(catalogue.Validate("x", new JsonObject { ["clean"] = false }).Arguments);
     }
 
-    private readonly CommandCatalogue _catalogue = new(PeerCommands.All);
+    private readonly CommandCatalogue _catalogue = new(AirsenalCommands.Peer);
 
     [Fact]
     public void Validate_FillsDefaultsAndBuildsAnArgumentList()
@@ -195,8 +196,8 @@ public sealed class CommandCatalogueTests
     [Fact]
     public void LaterRegistration_ReplacesACommand()
     {
-        var replaced = PeerCommands.Predict with { Description = "mine" };
-        var catalogue = new CommandCatalogue([.. PeerCommands.All, replaced]);
+        var replaced = AirsenalCommands.Peer.Single(c => c.Name == AirsenalCommandNames.Predict) with { Description = "mine" };
+        var catalogue = new CommandCatalogue([.. AirsenalCommands.Peer, replaced]);
 
         Assert.Equal("mine", catalogue.Find("predict")!.Description);
         Assert.Equal(5, catalogue.All.Count);
