@@ -160,7 +160,7 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         }
     }
 
-    /// <summary>Deletes a finished or waiting job's log (stored lines and legacy inline lines).</summary>
+    /// <summary>Deletes a finished or waiting job's log (the log store's lines, the older console's inline ones included).</summary>
     public async Task<JobActionResult> DeleteLogsAsync(string id, CancellationToken cancellationToken)
     {
         if (await storage.Jobs.GetAsync(id, cancellationToken) is not { } job)
@@ -174,10 +174,6 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
         }
 
         await storage.Logs.DeleteAsync(id, cancellationToken);
-        if (job.LegacyLogs is { Count: > 0 })
-        {
-            await changer.ChangeAsync(id, JobTransitions.ClearLegacyLogs, cancellationToken);
-        }
 
         return JobActionResult.Ok(job);
     }
@@ -193,12 +189,6 @@ public sealed class JobService(IStorage storage, CommandCatalogue catalogue, Job
             foreach (var job in page.Where(JobTransitions.CanDeleteLogs))
             {
                 var lines = await storage.Logs.DeleteAsync(job.Id, cancellationToken);
-                if (job.LegacyLogs is { Count: > 0 })
-                {
-                    await changer.ChangeAsync(job.Id, JobTransitions.ClearLegacyLogs, cancellationToken);
-                    lines++;
-                }
-
                 cleared += lines > 0 ? 1 : 0;
             }
 

@@ -203,10 +203,6 @@ public static class JobTransitions
             })
             : JobTransition.Refuse($"Only a job waiting for a retry can be given up; it is {JobDisplay.Status(current)}.");
 
-    /// <summary>The older console's inline log lines go with the job's stored log.</summary>
-    public static JobTransition ClearLegacyLogs(JobRecord current) =>
-        current.LegacyLogs is { Count: > 0 } ? JobTransition.To(current with { LegacyLogs = null }) : JobTransition.Unchanged;
-
     /// <summary>
     /// The retry rule. An attempt that may be retried (the outcome allows it, the command is safe to run twice and
     /// attempts are left) goes back to pending: at once after an interruption, after a growing backoff after a

@@ -87,9 +87,6 @@ public sealed record JobRecord
     /// <summary>Why the last failure was not retried: it will recur (a Python exception, a missing secret...).</summary>
     public string? WillRecur { get; init; }
 
-    /// <summary>Log lines that the peer console kept inside the job document (read-only legacy).</summary>
-    public IReadOnlyList<string>? LegacyLogs { get; init; }
-
     /// <summary>Set when retention deleted the job's log lines (its output and attempts stay).</summary>
     public JobLogsPurged? LogsPurged { get; init; }
 

@@ -171,12 +171,6 @@ public static class JobsEndpoints
 
         var count = await service.CountLogsAsync(id, cancellationToken);
         var max = service.Options.MaxLogLines;
-        if (count == 0 && job.LegacyLogs is { Count: > 0 } legacy)
-        {
-            // A job written by the peer console keeps its lines inside the document.
-            return TypedResults.Ok(JobDto.From(job) with { Logs = [.. legacy.Skip(Math.Max(0, legacy.Count - max))], LogCount = legacy.Count });
-        }
-
         var tail = count == 0 ? [] : await service.ReadLogTailAsync(id, max, cancellationToken);
         return TypedResults.Ok(JobDto.From(job) with { Logs = [.. tail.Select(l => l.Text)], LogCount = count });
     }
@@ -197,7 +191,7 @@ public static class JobsEndpoints
             return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, "after must be 0 or more and limit between 1 and 10000.");
         }
 
-        if (await service.GetAsync(id, cancellationToken) is not { } job)
+        if (await service.GetAsync(id, cancellationToken) is null)
         {
             return NotFound();
         }
@@ -205,11 +199,6 @@ public static class JobsEndpoints
         var count = await service.CountLogsAsync(id, cancellationToken);
         var from = after ?? 0;
         var take = limit ?? 1000;
-        if (count == 0 && job.LegacyLogs is { Count: > 0 } legacy)
-        {
-            var legacyLines = legacy.Select((text, i) => new LogLineDto(i + 1, job.CreatedAt, "stdout", text)).Where(l => l.Seq > from).Take(take).ToList();
-            return TypedResults.Ok(new LogPageDto(id, legacyLines, legacyLines.Count > 0 ? legacyLines[^1].Seq : from, legacy.Count));
-        }
 
         var lines = await service.ReadLogsAsync(id, from, take, cancellationToken);
         return TypedResults.Ok(new LogPageDto(id, [.. lines.Select(LogLineDto.From)], lines.Count > 0 ? lines[^1].Seq : from, count));
@@ -222,26 +211,15 @@ public static class JobsEndpoints
             return NotFound();
         }
 
-        var legacy = await service.CountLogsAsync(id, cancellationToken) == 0 ? job.LegacyLogs : null;
         // Streamed page by page: a million-line log is never held in memory.
         return TypedResults.Stream(
             async stream =>
             {
                 await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024);
-                if (legacy is not null)
+                await foreach (var line in service.ReadAllLogsAsync(id, cancellationToken))
                 {
-                    foreach (var text in legacy)
-                    {
-                        await writer.WriteAsync(text + "\n");
-                    }
-                }
-                else
-                {
-                    await foreach (var line in service.ReadAllLogsAsync(id, cancellationToken))
-                    {
-                        await writer.WriteAsync(line.Text);
-                        await writer.WriteAsync('\n');
-                    }
+                    await writer.WriteAsync(line.Text);
+                    await writer.WriteAsync('\n');
                 }
             },
             "text/plain; charset=utf-8",

@@ -130,15 +130,6 @@ public static partial class JobsWebSocket
         var lapsing = lease is null ? Task.CompletedTask : LapseAsync(lease, session, done);
         try
         {
-            if (after == 0 && job.LegacyLogs is { Count: > 0 } legacy && await service.CountLogsAsync(id, aborted) == 0)
-            {
-                // Lines the peer console kept inside the job document.
-                foreach (var text in legacy)
-                {
-                    await session.SendAsync(new JsonObject { ["type"] = "log", ["message"] = text }, done.Token);
-                }
-            }
-
             await foreach (var e in service.WatchAsync(id, Math.Max(0, after), done.Token))
             {
                 await SendEventAsync(session, e, done.Token);

@@ -138,7 +138,6 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
             json.Remove(date);
         }
 
-        json.Remove("legacy_logs");
         json.Remove("is_finished");
         var document = BsonDocument.Parse(json.ToJsonString());
         document["created_at"] = BsonDates.Write(job.CreatedAt);
@@ -156,9 +155,7 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
     {
         var copy = document.DeepClone().AsBsonDocument;
         copy.Remove("_id");
-        var legacyLogs = copy.TryGetValue("logs", out var logs) && logs.IsBsonArray
-            ? logs.AsBsonArray.Select(l => l.IsString ? l.AsString : l.ToString()!).ToList()
-            : null;
+        // The older console's inline lines are the log store's (MongoJobLogStore presents them as lines 1..N).
         copy.Remove("logs");
         foreach (var date in DateFields)
         {
@@ -184,7 +181,6 @@ internal sealed class MongoJobStore(IMongoCollection<BsonDocument> jobs) : IJobS
             NextAttemptAt = BsonDates.Read(document, "next_attempt_at"),
             Eta = BsonDates.Read(document, "eta"),
             LeaseExpiresAt = BsonDates.Read(document, "lease_expires_at"),
-            LegacyLogs = legacyLogs is { Count: > 0 } ? legacyLogs : null,
         };
     }
 

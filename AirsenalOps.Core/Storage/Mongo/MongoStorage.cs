@@ -32,7 +32,7 @@ public sealed class MongoStorage : IStorage
         var secrets = _database.GetCollection<BsonDocument>("secrets");
         // Several console instances (and the peer console) may share the database: their writes are not counted here.
         Jobs = new VersionedJobStore(new MongoJobStore(jobs), seesEveryWrite: false);
-        Logs = new MongoJobLogStore(logs);
+        Logs = new MongoJobLogStore(logs, jobs);
         Secrets = new MongoSecretStore(secrets);
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
         Notifications = new MongoNotificationsStore(_database.GetCollection<BsonDocument>("webhooks"), _database.GetCollection<BsonDocument>("webhook_deliveries"));

@@ -159,27 +159,6 @@ public sealed class JobsApiTests : AdminApiTest
     }
 
     [Fact]
-    public async Task LegacyJob_ServesItsInlineLogs()
-    {
-        var legacy = new JobRecord
-        {
-            Id = Guid.NewGuid().ToString(),
-            Command = "update_db",
-            Status = JobStatus.Completed,
-            CreatedAt = DateTimeOffset.UtcNow,
-            LegacyLogs = ["old line 1", "old line 2"],
-        };
-        await Factory.Storage.Jobs.InsertAsync(legacy, CancellationToken.None);
-
-        var job = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}"))!;
-        Assert.Equal(["old line 1", "old line 2"], job["logs"]!.AsArray().Select(l => l!.GetValue<string>()));
-        Assert.Equal(2, job["log_count"]!.GetValue<long>());
-        var page = (await Client.GetFromJsonAsync<JsonObject>($"/api/jobs/{legacy.Id}/logs?after=1"))!;
-        Assert.Equal("old line 2", Assert.Single(page["lines"]!.AsArray())!["text"]!.GetValue<string>());
-        Assert.Equal("old line 1\nold line 2\n", await Client.GetStringAsync($"/api/jobs/{legacy.Id}/logs.txt"));
-    }
-
-    [Fact]
     public async Task PurgedJob_SaysSoInAnExtraField_AndAJobNotPurgedHasNone()
     {
         var purged = new JobRecord

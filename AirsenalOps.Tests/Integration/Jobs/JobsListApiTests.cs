@@ -197,7 +197,6 @@ public sealed class JobsListApiTests : AdminApiTest
             Progress = 100,
             Eta = T0.AddMinutes(4),
             Attempts = [new JobAttempt(1, T0.AddSeconds(1), T0.AddMinutes(3), 0, "completed", null)],
-            LegacyLogs = ["an inline line the list does not show"],
         };
         yield return new JobRecord
         {

@@ -76,7 +76,18 @@ public sealed class MongoStorageContractTests(MongoTestServer server) : StorageC
         Assert.Equal(new DateTimeOffset(2025, 9, 1, 10, 0, 0, TimeSpan.Zero).AddTicks(1_234_560), peer.CreatedAt);
         Assert.Equal(new DateTimeOffset(2025, 9, 1, 10, 0, 1, 500, TimeSpan.Zero), peer.StartedAt);
         Assert.Equal(new DateTimeOffset(2025, 9, 1, 10, 5, 0, TimeSpan.Zero), peer.CompletedAt);
-        Assert.Equal(["Starting prediction", "PREDICTED TOP 5 PLAYERS"], peer.LegacyLogs!);
+        // The inline lines are the log store's: lines 1..N, and lines written later follow them.
+        var inline = await Storage.Logs.ReadAsync(peer.Id, 0, 10, CancellationToken.None);
+        Assert.Equal(["Starting prediction", "PREDICTED TOP 5 PLAYERS"], inline.Select(l => l.Text));
+        Assert.Equal([1L, 2L], inline.Select(l => l.Seq));
+        Assert.All(inline, l => Assert.Equal(peer.CreatedAt, l.Time));
+        Assert.Equal(2, await Storage.Logs.LastSeqAsync(peer.Id, CancellationToken.None));
+        await Storage.Logs.AppendAsync(peer.Id, [new LogLine(3, peer.CreatedAt.AddMinutes(1), LogSource.Stdout, "a retry")], CancellationToken.None);
+        Assert.Equal(3, await Storage.Logs.CountAsync(peer.Id, CancellationToken.None));
+        Assert.Equal(["PREDICTED TOP 5 PLAYERS", "a retry"], (await Storage.Logs.ReadTailAsync(peer.Id, 2, CancellationToken.None)).Select(l => l.Text));
+        Assert.Equal(["a retry"], (await Storage.Logs.ReadAsync(peer.Id, 2, 10, CancellationToken.None)).Select(l => l.Text));
+        Assert.Equal(3, await Storage.Logs.DeleteAsync(peer.Id, CancellationToken.None));
+        Assert.Empty(await Storage.Logs.ReadAsync(peer.Id, 0, 10, CancellationToken.None));
         Assert.Empty(peer.Attempts);
         Assert.Null(peer.Owner);
         Assert.Null(peer.NextAttemptAt);
@@ -84,7 +95,7 @@ public sealed class MongoStorageContractTests(MongoTestServer server) : StorageC
         var dated = await Storage.Jobs.GetAsync("b7a4b0a2-7a55-4d44-8d0b-1c3c8f9a0d22", CancellationToken.None);
         Assert.Equal(new DateTimeOffset(2025, 9, 2, 8, 30, 0, 250, TimeSpan.Zero), dated!.CreatedAt);
         Assert.Null(dated.Output);
-        Assert.Null(dated.LegacyLogs);
+        Assert.Equal(0, await Storage.Logs.CountAsync(dated.Id, CancellationToken.None));
 
         var listed = await Storage.Jobs.ListAsync(new JobFilter(), CancellationToken.None);
         Assert.Equal(2, listed.Count);
@@ -118,8 +129,29 @@ public sealed class MongoStorageContractTests(MongoTestServer server) : StorageC
         Assert.Equal(0, job.RetryCount);
         Assert.Null(job.StartedAt);
         Assert.Null(job.CompletedAt);
-        Assert.Null(job.LegacyLogs);
+        Assert.Equal(0, await Storage.Logs.CountAsync(job.Id, CancellationToken.None));
         Assert.Empty(job.Attempts);
+    }
+
+    [Fact]
+    public async Task PeerInlineLines_UnderStoredLinesWithTheSameNumbers_GiveWay()
+    {
+        // A peer job this console re-ran before the inline lines were numbered: its own lines started at 1.
+        await Database.GetCollection<BsonDocument>("jobs").InsertOneAsync(new BsonDocument
+        {
+            ["id"] = "c0ffee00-0000-4000-8000-000000000002",
+            ["command"] = "update_db",
+            ["status"] = "completed",
+            ["logs"] = new BsonArray { "peer 1", "peer 2" },
+            ["created_at"] = "2025-09-03T12:00:00",
+        });
+        var at = DateTimeOffset.UtcNow;
+        await Storage.Logs.AppendAsync("c0ffee00-0000-4000-8000-000000000002", [new LogLine(1, at, LogSource.Stdout, "ours 1"), new LogLine(2, at, LogSource.Stderr, "ours 2")], CancellationToken.None);
+
+        var lines = await Storage.Logs.ReadAsync("c0ffee00-0000-4000-8000-000000000002", 0, 10, CancellationToken.None);
+
+        Assert.Equal(["ours 1", "ours 2"], lines.Select(l => l.Text));
+        Assert.Equal(2, await Storage.Logs.CountAsync("c0ffee00-0000-4000-8000-000000000002", CancellationToken.None));
     }
 
     [Fact]

@@ -60,12 +60,6 @@ public sealed partial class JobPage : IDisposable
         {
             _job = await Jobs.GetAsync(Id, CancellationToken.None);
             _notFound = _job is null;
-            if (_job?.LegacyLogs is { Count: > 0 } legacy)
-            {
-                // Lines the previous console kept inside the job document; numbered below zero so
-                // stored lines (from 1) still follow them.
-                _buffer.Append([.. legacy.Select((text, i) => new LogLine(i - legacy.Count, _job.CreatedAt, LogSource.Stdout, text))]);
-            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -207,14 +201,6 @@ public sealed partial class JobPage : IDisposable
             await foreach (var line in Jobs.ReadAllLogsAsync(_job.Id, CancellationToken.None))
             {
                 text.Append(Ansi.Strip(line.Text)).Append('\n');
-            }
-
-            if (_job.LegacyLogs is { Count: > 0 } legacy && text.Length == 0)
-            {
-                foreach (var line in legacy)
-                {
-                    text.Append(Ansi.Strip(line)).Append('\n');
-                }
             }
 
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
