@@ -175,6 +175,185 @@ public sealed class AirsenalReports(IOptions<AirsenalOptions> options)
             return new SquadReport(fplTeamId, season, lastGw, list);
         });
 
+    /// <summary>
+    /// Fixtures (opponent, home/away, difficulty), availability and actual points of <paramref name="playerIds"/>
+    /// for the gameweeks of prediction run <paramref name="tag"/>, and the run's accuracy on finished gameweeks.
+    /// </summary>
+    /// <remarks>
+    /// AIrsenal keeps no fixture difficulty, so it is rated here from its own result table: the opponent's points
+    /// per game this season (3 a win, 1 a draw), in five bands. A gameweek counts as finished once player_score
+    /// has rows for it (update_db writes them after the matches).
+    /// </remarks>
+    public Task<PredictionDetails> GetPredictionDetailsAsync(string tag, IReadOnlyCollection<int> playerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        ArgumentNullException.ThrowIfNull(playerIds);
+        return WithConnectionAsync(async connection =>
+        {
+            var season = await ScalarAsync<string>(connection,
+                "SELECT f.season FROM player_prediction pp JOIN fixture f ON f.fixture_id = pp.fixture_id WHERE pp.tag = $tag ORDER BY pp.id DESC LIMIT 1",
+                cancellationToken, ("$tag", tag))
+                ?? throw new ReportUnavailableException(ReportProblem.NoData, $"No predictions with tag '{tag}'.");
+            var run = await DescribeTagAsync(connection, tag, season, cancellationToken);
+            var firstGw = run.Gameweeks.FirstOrDefault(1);
+            var wanted = playerIds.ToHashSet();
+            var players = await PlayersAsync(connection, season, firstGw, wanted, cancellationToken);
+            var strength = await TeamStrengthAsync(connection, season, cancellationToken);
+
+            // Fixtures and predicted points of every player of the run: the accuracy needs them all.
+            var fixtures = new Dictionary<int, Dictionary<int, List<PredictionFixture>>>();
+            var predicted = new Dictionary<(int Player, int Gw), double>();
+            await using (var command = Command(connection,
+                """
+                SELECT pp.player_id, f.gameweek, f.home_team, f.away_team, pp.predicted_points
+                FROM player_prediction pp JOIN fixture f ON f.fixture_id = pp.fixture_id
+                WHERE pp.tag = $tag AND f.season = $season AND f.gameweek IS NOT NULL
+                ORDER BY f.gameweek, f.date, f.fixture_id
+                """, ("$tag", tag), ("$season", season)))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var (player, gw, home, away) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
+                    predicted[(player, gw)] = predicted.GetValueOrDefault((player, gw)) + reader.GetDouble(4);
+                    if (!wanted.Contains(player) || players.GetValueOrDefault(player)?.Team is not { } team)
+                    {
+                        continue;
+                    }
+
+                    var isHome = string.Equals(team, home, StringComparison.Ordinal);
+                    if (!isHome && !string.Equals(team, away, StringComparison.Ordinal))
+                    {
+                        // The player changed clubs since: his team at this gameweek is not in the fixture.
+                        continue;
+                    }
+
+                    var opponent = isHome ? away : home;
+                    if (!fixtures.TryGetValue(player, out var byGw))
+                    {
+                        fixtures[player] = byGw = [];
+                    }
+
+                    if (!byGw.TryGetValue(gw, out var list))
+                    {
+                        byGw[gw] = list = [];
+                    }
+
+                    list.Add(new PredictionFixture(opponent, isHome, strength.TryGetValue(opponent, out var ppg) ? Difficulty(ppg) : null));
+                }
+            }
+
+            var actual = new Dictionary<(int Player, int Gw), int>();
+            // A database from before the first update_db has no player_score table yet.
+            if (await TableExistsAsync(connection, "player_score", cancellationToken))
+            {
+                await using (var command = Command(connection,
+                    """
+                    SELECT ps.player_id, f.gameweek, SUM(ps.points) FROM player_score ps JOIN fixture f ON f.fixture_id = ps.fixture_id
+                    WHERE f.season = $season AND f.gameweek BETWEEN $first AND $last GROUP BY ps.player_id, f.gameweek
+                    """, ("$season", season), ("$first", firstGw), ("$last", run.Gameweeks.LastOrDefault(firstGw))))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        actual[(reader.GetInt32(0), reader.GetInt32(1))] = reader.GetInt32(2);
+                    }
+                }
+            }
+
+            var accuracy = run.Gameweeks
+                .Select(gw => (gw, pairs: predicted.Where(p => p.Key.Gw == gw && actual.ContainsKey(p.Key)).Select(p => (p.Value, Actual: actual[p.Key])).ToList()))
+                .Where(x => x.pairs.Count > 0)
+                .Select(x => new GameweekAccuracy(x.gw, x.pairs.Count, Math.Round(x.pairs.Sum(p => p.Value), 1), x.pairs.Sum(p => p.Actual),
+                    Math.Round(x.pairs.Average(p => Math.Abs(p.Value - p.Actual)), 2)))
+                .ToList();
+
+            var availability = await AvailabilityAsync(connection, season, firstGw, wanted, cancellationToken);
+            var details = wanted.ToDictionary(id => id, id => new PlayerPredictionDetail(
+                id,
+                fixtures.TryGetValue(id, out var byGw) ? byGw.ToDictionary(g => g.Key, g => (IReadOnlyList<PredictionFixture>)g.Value) : new Dictionary<int, IReadOnlyList<PredictionFixture>>(),
+                availability.GetValueOrDefault(id).News,
+                availability.GetValueOrDefault(id).Chance,
+                actual.Where(a => a.Key.Player == id).ToDictionary(a => a.Key.Gw, a => a.Value)));
+            return new PredictionDetails(details, accuracy, strength.Count > 0);
+        });
+    }
+
+    // Bands of points per game; an average side takes about 1.4 a game.
+    private static int Difficulty(double pointsPerGame) => pointsPerGame switch
+    {
+        < 0.9 => 1,
+        < 1.25 => 2,
+        < 1.6 => 3,
+        < 2.0 => 4,
+        _ => 5,
+    };
+
+    /// <summary>Points per game of each team in the season's results (team short name → ppg).</summary>
+    private static async Task<Dictionary<string, double>> TeamStrengthAsync(SqliteConnection connection, string season, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<string, (int Points, int Games)>(StringComparer.Ordinal);
+        if (!await TableExistsAsync(connection, "result", cancellationToken))
+        {
+            return [];
+        }
+
+        await using var command = Command(connection,
+            "SELECT f.home_team, f.away_team, r.home_score, r.away_score FROM result r JOIN fixture f ON f.fixture_id = r.fixture_id WHERE f.season = $season",
+            ("$season", season));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (home, away, hs, aws) = (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3));
+            Add(home, hs > aws ? 3 : hs == aws ? 1 : 0);
+            Add(away, aws > hs ? 3 : hs == aws ? 1 : 0);
+        }
+
+        return totals.ToDictionary(t => t.Key, t => (double)t.Value.Points / t.Value.Games, StringComparer.Ordinal);
+
+        void Add(string team, int points)
+        {
+            var (p, g) = totals.GetValueOrDefault(team);
+            totals[team] = (p + points, g + 1);
+        }
+    }
+
+    /// <summary>News and chance of playing from the player_attributes row nearest the gameweek (FPL's flags as update_db stored them).</summary>
+    private static async Task<bool> TableExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken) =>
+        await ScalarAsync<long>(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", cancellationToken, ("$name", table)) > 0;
+
+    private static async Task<Dictionary<int, (string? News, int? Chance)>> AvailabilityAsync(SqliteConnection connection, string season, int gameweek, HashSet<int> ids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<int, (string? News, int? Chance)>();
+        // Older schemas lack the columns; then there is simply no availability to show.
+        var hasNews = await ScalarAsync<long>(connection, "SELECT COUNT(*) FROM pragma_table_info('player_attributes') WHERE name IN ('news', 'chance_of_playing_next_round')", cancellationToken) == 2;
+        if (ids.Count == 0 || !hasNews)
+        {
+            return result;
+        }
+
+        await using var command = Command(connection,
+            """
+            WITH attrs AS (
+                SELECT player_id, news, chance_of_playing_next_round,
+                       ROW_NUMBER() OVER (PARTITION BY player_id ORDER BY ABS(gameweek - $gw), gameweek DESC) AS rn
+                FROM player_attributes WHERE season = $season)
+            SELECT player_id, news, chance_of_playing_next_round FROM attrs WHERE rn = 1
+            """, ("$gw", gameweek), ("$season", season));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt32(0);
+            if (ids.Contains(id))
+            {
+                var news = reader.IsDBNull(1) ? null : reader.GetString(1);
+                result[id] = (string.IsNullOrWhiteSpace(news) ? null : news, reader.IsDBNull(2) ? null : reader.GetInt32(2));
+            }
+        }
+
+        return result;
+    }
+
     private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> action)
     {
         var path = DatabasePath;

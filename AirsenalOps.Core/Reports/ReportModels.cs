@@ -76,3 +76,29 @@ public sealed record SquadPlayer(int PlayerId, int? FplApiId, string Name, strin
 
 /// <summary>The squad AIrsenal believes the team has, from its transaction table.</summary>
 public sealed record SquadReport(int FplTeamId, string Season, int? Gameweek, IReadOnlyList<SquadPlayer> Players);
+
+/// <summary>
+/// One fixture of a predicted gameweek from the player's side: the opponent, home or away, and how hard the
+/// opponent has been this season (1 easiest … 5 hardest, null before any result of the season is in).
+/// </summary>
+public sealed record PredictionFixture(string Opponent, bool Home, int? Difficulty);
+
+/// <summary>
+/// What a manager checks next to a prediction: the fixtures per gameweek, AIrsenal's availability data
+/// (news and chance of playing, from player_attributes) and the points actually scored in finished gameweeks.
+/// </summary>
+public sealed record PlayerPredictionDetail(
+    int PlayerId,
+    IReadOnlyDictionary<int, IReadOnlyList<PredictionFixture>> Fixtures,
+    string? News,
+    int? ChanceOfPlaying,
+    IReadOnlyDictionary<int, int> ActualPoints);
+
+/// <summary>How good the run was on a finished gameweek, over the players with both a prediction and a score.</summary>
+public sealed record GameweekAccuracy(int Gameweek, int Players, double Predicted, double Actual, double MeanAbsoluteError);
+
+/// <summary>Details of a prediction run for some players, plus the run's accuracy on its finished gameweeks.</summary>
+public sealed record PredictionDetails(
+    IReadOnlyDictionary<int, PlayerPredictionDetail> Players,
+    IReadOnlyList<GameweekAccuracy> Accuracy,
+    bool DifficultyRated);

@@ -30,7 +30,8 @@ public sealed class PredictionsPageTests : CoreTestContext
 
         var page = Render<PredictionsPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("tag-new", page.Find("[data-testid=prediction-tag]").TextContent, StringComparison.Ordinal), Patience);
+        page.WaitForAssertion(() => Assert.Contains("tag-new", page.Find("[data-testid=prediction-tag]").GetAttribute("title"), StringComparison.Ordinal), Patience);
+        Assert.Contains("Prediction for GW12–14 · season 2025/26", page.Find("[data-testid=prediction-tag]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Haaland", page.Find("[data-testid=top-FWD]").TextContent, StringComparison.Ordinal);
         Assert.Contains("16", page.Find("[data-testid=top-FWD]").TextContent, StringComparison.Ordinal);
         page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=predictions-table] tbody tr").Count), Patience);
