@@ -4,7 +4,7 @@ using MongoDB.Driver;
 namespace AirsenalOps.Core.Storage.Mongo;
 
 /// <summary>One document per line in `job_logs`, unique on (job_id, seq).</summary>
-internal sealed class MongoJobLogStore(IMongoCollection<BsonDocument> logs) : IJobLogStore
+internal sealed partial class MongoJobLogStore(IMongoCollection<BsonDocument> logs) : IJobLogStore
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
@@ -19,6 +19,7 @@ internal sealed class MongoJobLogStore(IMongoCollection<BsonDocument> logs) : IJ
                     ["ts"] = StorageJson.FormatDate(line.Time),
                     ["stream"] = StorageJson.ToText(line.Source),
                     ["text"] = line.Text,
+                    [WordsField] = Words(line.Text),
                 }),
                 new InsertManyOptions { IsOrdered = true },
                 cancellationToken);
