@@ -25,6 +25,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<JobEngine>());
         services.AddSingleton<JobService>();
+        services.AddSingleton<LogSearch>();
+        services.AddHostedService<LogSearchIndexWorker>();
         return builder;
     }
 

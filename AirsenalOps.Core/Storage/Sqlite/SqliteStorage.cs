@@ -106,6 +106,7 @@ public sealed class SqliteStorage : IStorage
                 await ExecuteAsync(connection, "PRAGMA auto_vacuum = INCREMENTAL;", cancellationToken);
                 if (await ScalarAsync(connection, "PRAGMA auto_vacuum;", cancellationToken) != IncrementalVacuum)
                 {
+                    await ExecuteAsync(connection, SqliteJobLogStore.SearchDropSql, cancellationToken);
                     await ExecuteAsync(connection, "VACUUM;", cancellationToken);
                 }
             }
@@ -151,6 +152,7 @@ public sealed class SqliteStorage : IStorage
         await ExecuteAsync(connection, SqliteAuditStore.Schema, cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, SqliteJobLogStore.CreateSql, cancellationToken);
+        await ExecuteAsync(connection, transaction, SqliteJobLogStore.SearchCreateSql, cancellationToken);
         await SqliteJobLogStore.MigrateRowTableAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
