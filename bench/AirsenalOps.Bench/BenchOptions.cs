@@ -5,7 +5,7 @@ namespace AirsenalOps.Bench;
 /// <summary>Which parts run and how big: the defaults are the issue's sizes, <c>--quick</c> a smoke run.</summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] AllParts = ["pipeline", "latency", "api", "startup"];
+    public static readonly string[] AllParts = ["pipeline", "latency", "api", "startup", "memory"];
 
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(AllParts);
     public int Lines { get; init; } = 1_000_000;
@@ -22,6 +22,13 @@ internal sealed record BenchOptions
     public int ApiRounds { get; init; } = 3;
     public int StartupRuns { get; init; } = 3;
 
+    /// <summary>Jobs, and lines each, for the memory part (the issue's 20 jobs of 100,000 lines).</summary>
+    public int MemoryJobs { get; init; } = 20;
+    public int MemoryLines { get; init; } = 100_000;
+
+    /// <summary>How long after the last job the memory part reads the resident set.</summary>
+    public int MemorySettleSeconds { get; init; } = 30;
+
     /// <summary>Also measures the bearer check alone and a one-job list, to see where /api/jobs spends its time.</summary>
     public bool ApiBreakdown { get; init; }
 
@@ -30,7 +37,7 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         dotnet run -c Release --project bench/AirsenalOps.Bench [-- options]
-          --only PARTS          comma list of pipeline,latency,api,startup (default: all)
+          --only PARTS          comma list of pipeline,latency,api,startup,memory (default: all)
           --quick               small sizes: 100,000 lines, 10,000 on MongoDB, 2 s latency and API runs, 1 start-up
           --lines N             lines through a job on SQLite (default 1,000,000)
           --mongo-lines N       lines through a job on MongoDB via the test server (default 100,000; 0 skips)
@@ -41,6 +48,9 @@ internal sealed record BenchOptions
           --connections N       concurrent connections of the load client (default 16)
           --api-rounds N        rounds of bare, health, jobs back to back; the median round's ratios count (default 3)
           --startup-runs N      starts of the console; the median counts (default 3)
+          --memory-jobs N       jobs in a row for the memory part (default 20)
+          --memory-lines N      lines each of those jobs prints (default 100,000)
+          --memory-settle S     seconds after the last job before the resident set is read (default 30)
           --api-breakdown       also measure /api/auth/check, and /api/jobs?limit=1 (where the time goes)
           --console-env K=V     an environment variable for the console child process (api, startup); repeatable
         """;
@@ -50,7 +60,7 @@ internal sealed record BenchOptions
         var options = new BenchOptions();
         if (args.Contains("--quick"))
         {
-            options = options with { Lines = 100_000, MongoLines = 10_000, LatencySeconds = 2, ApiSeconds = 2, ApiRounds = 1, StartupRuns = 1 };
+            options = options with { Lines = 100_000, MongoLines = 10_000, LatencySeconds = 2, ApiSeconds = 2, ApiRounds = 1, StartupRuns = 1, MemoryJobs = 5, MemorySettleSeconds = 10 };
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -72,6 +82,9 @@ internal sealed record BenchOptions
                 "--connections" => options with { ApiConnections = Number() },
                 "--api-rounds" => options with { ApiRounds = AtLeastOne() },
                 "--startup-runs" => options with { StartupRuns = AtLeastOne() },
+                "--memory-jobs" => options with { MemoryJobs = AtLeastOne() },
+                "--memory-lines" => options with { MemoryLines = AtLeastOne() },
+                "--memory-settle" => options with { MemorySettleSeconds = Number() },
                 "--console-env" => options with { ConsoleSettings = WithSetting(options.ConsoleSettings, Next()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

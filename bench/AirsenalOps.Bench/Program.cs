@@ -69,6 +69,11 @@ internal static class Bench
             {
                 table.AddRange(await StartupBench.RunAsync(options.StartupRuns, options.ConsoleSettings, data.FullName));
             }
+
+            if (options.Parts.Contains("memory"))
+            {
+                table.AddRange(await MemoryBench.RunAsync(options.MemoryJobs, options.MemoryLines, TimeSpan.FromSeconds(options.MemorySettleSeconds), options.ConsoleSettings, data.FullName));
+            }
         }
         finally
         {
