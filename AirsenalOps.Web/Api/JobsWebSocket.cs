@@ -223,10 +223,10 @@ public static partial class JobsWebSocket
     }
 
     /// <summary>
-    /// Closes the socket with 1001 once the console begins to stop. The server waits for open connections before
-    /// it stops the jobs, and a socket that follows a running job never ends by itself: it held a SIGTERM for the
-    /// host's whole shutdown timeout (30 s), where Docker kills after 10. The client learns the console is going away
-    /// (and may follow the job on the next one); one that does not answer the close is cut off soon.
+    /// Closes the socket with 1001 once the console begins to stop. The host's stop waits for open connections, and a
+    /// socket that follows a running job never ends by itself: one held a SIGTERM for the host's whole shutdown timeout
+    /// (30 s), where Docker kills after 10. The client learns the console is going away (and may follow the job on the
+    /// next one); one that does not answer the close is cut off soon.
     /// </summary>
     private static async Task GoAwayAsync(Session session, CancellationTokenSource done, CancellationToken stopping)
     {
