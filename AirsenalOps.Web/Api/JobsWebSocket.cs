@@ -94,7 +94,8 @@ public static partial class JobsWebSocket
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken, LiveSubscribers subscribers, IOptions<ApiOptions> api)
+    private static async Task HandleAsync(HttpContext context, string id, JobService service, JobSocketTokenCheck checkToken, LiveSubscribers subscribers, IOptions<ApiOptions> api,
+        IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -128,6 +129,7 @@ public static partial class JobsWebSocket
         using var session = new Session(socket);
         var receiving = ReceiveAsync(session, done);
         var lapsing = lease is null ? Task.CompletedTask : LapseAsync(lease, session, done);
+        var goingAway = GoAwayAsync(session, done, lifetime.ApplicationStopping);
         try
         {
             await foreach (var e in service.WatchAsync(id, Math.Max(0, after), done.Token))
@@ -143,6 +145,7 @@ public static partial class JobsWebSocket
         await done.CancelAsync();
         await receiving;
         await lapsing;
+        await goingAway;
         // Answer a client's close (CloseReceived) too, or its CloseAsync never completes.
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -208,6 +211,31 @@ public static partial class JobsWebSocket
 
         await session.CloseOutputAsync((WebSocketCloseStatus)PolicyViolation, reason);
         done.CancelAfter(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// Closes the socket with 1001 once the console begins to stop. The host's stop waits for open connections, and a
+    /// socket that follows a running job never ends by itself: one held a SIGTERM for the host's whole shutdown timeout
+    /// (30 s), where Docker kills after 10. The client learns the console is going away (and may follow the job on the
+    /// next one); one that does not answer the close is cut off soon.
+    /// </summary>
+    private static async Task GoAwayAsync(Session session, CancellationTokenSource done, CancellationToken stopping)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (stopping.Register(() => stopped.TrySetResult()))
+        {
+            try
+            {
+                await stopped.Task.WaitAsync(done.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        await session.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "The console is shutting down.");
+        done.CancelAfter(TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Answers "ping" with "pong" and notices the client closing.</summary>
