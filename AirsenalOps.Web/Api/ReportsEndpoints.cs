@@ -15,7 +15,7 @@ namespace AirsenalOps.Web.Api;
 /// </summary>
 public static class ReportsEndpoints
 {
-    /// <summary>How many newest completed jobs are looked at for one with parsed output.</summary>
+    /// <summary>How many newest completed predict jobs are looked at for one with parsed output.</summary>
     private const int LatestScan = 20;
 
     public static WebApplication MapReportsApi(this WebApplication app)
@@ -29,20 +29,22 @@ public static class ReportsEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GetLatestAsync(IStorage storage, AirsenalReports reports, CancellationToken cancellationToken)
+    internal static async Task<IResult> GetLatestAsync(JobService jobs, AirsenalReports reports, CancellationToken cancellationToken)
     {
-        var (optimisation, job) = await LatestOutputAsync(storage, "optimize", cancellationToken);
-        if (optimisation is not null && LatestOptimisation.FromJob(job!) is { } latest)
+        // The optimisation page's own query: the API and the page always show the same run.
+        var latest = await jobs.GetLatestOptimisationAsync(cancellationToken);
+        var optimisation = latest?.ToReportJson();
+        if (optimisation is not null)
         {
             // Added to the peer's shape: the whole plan, priced from AIrsenal's database when its newest rows are this run's.
-            var teamId = latest.Strategy?.TeamId;
+            var teamId = latest!.Strategy?.TeamId;
             var suggestion = await SuggestionOrNullAsync(reports, teamId, cancellationToken);
             optimisation["plan"] = OutputText.ToJsonNode(OptimisationPlan.Build(latest, suggestion, TimeZoneInfo.Local));
         }
 
         return TypedResults.Ok(new JsonObject
         {
-            ["prediction"] = (await LatestOutputAsync(storage, "predict", cancellationToken)).Output,
+            ["prediction"] = await LatestPredictionAsync(jobs, cancellationToken),
             ["optimisation"] = optimisation,
         });
     }
@@ -160,18 +162,19 @@ public static class ReportsEndpoints
     private static IResult ReportError(ReportUnavailableException ex) =>
         ApiResults.Error(ex.Problem == ReportProblem.DatabaseMissing ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict, ex.Message);
 
-    private static async Task<(JsonObject? Output, JobRecord? Job)> LatestOutputAsync(IStorage storage, string command, CancellationToken cancellationToken)
+    /// <summary>The newest completed predict job's output, as the peer served it.</summary>
+    private static async Task<JsonObject?> LatestPredictionAsync(JobService jobs, CancellationToken cancellationToken)
     {
-        var jobs = await storage.Jobs.ListAsync(new JobFilter(JobStatus.Completed, command, 0, LatestScan), cancellationToken);
-        var job = jobs.FirstOrDefault(j => j.Output is not null);
+        var completed = await jobs.ListAsync(new JobFilter(JobStatus.Completed, "predict", 0, LatestScan), cancellationToken);
+        var job = completed.FirstOrDefault(j => j.Output is not null);
         if (job is null)
         {
-            return (null, null);
+            return null;
         }
 
         var result = job.Output!.DeepClone().AsObject();
         result["job_id"] = job.Id;
         result["completed_at"] = job.CompletedAt is { } at ? StorageJson.FormatDate(at) : null;
-        return (result, job);
+        return result;
     }
 }

@@ -19,6 +19,27 @@ public sealed record LatestOptimisation(JobRecord Job, OptimisationOutput? Strat
 
     public bool HasLineup => Starters.Count > 0;
 
+    /// <summary>
+    /// The result as its job stored it (an optimise job's output, a pipeline's optimisation, else its squad), with the
+    /// job's id and completion time: the `optimisation` of GET /api/reports/latest, in the peer's shape.
+    /// </summary>
+    public JsonObject? ToReportJson()
+    {
+        var output = Job.Output;
+        var part = ParsedOutput.TypeOf(output) == "pipeline"
+            ? (output?["optimisation"] ?? output?["squad"]) as JsonObject
+            : output;
+        if (part is null)
+        {
+            return null;
+        }
+
+        var result = part.DeepClone().AsObject();
+        result["job_id"] = Job.Id;
+        result["completed_at"] = Job.CompletedAt is { } at ? StorageJson.FormatDate(at) : null;
+        return result;
+    }
+
     /// <summary>The job's result as a strategy and/or a new squad; null when its output holds neither.</summary>
     public static LatestOptimisation? FromJob(JobRecord job)
     {
@@ -49,7 +70,11 @@ public static class LatestOptimisationQueries
     /// <summary>How many completed jobs per command to look through for one with a parsed result.</summary>
     private const int Lookback = 10;
 
-    /// <summary>The newest completed optimise, pipeline or make_squad job whose output holds a result; null when none has.</summary>
+    /// <summary>
+    /// The newest (by completion) completed optimise, pipeline or make_squad job whose output holds a result; null
+    /// when none has. The one "latest optimisation": the optimisation page, GET /api/reports/latest and the transfer
+    /// plan all read it.
+    /// </summary>
     public static async Task<LatestOptimisation?> GetLatestOptimisationAsync(this JobService jobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);

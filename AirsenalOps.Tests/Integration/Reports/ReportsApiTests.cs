@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AirsenalOps.Core.Airsenal.Jobs;
 using AirsenalOps.Core.Airsenal.Parsers;
+using AirsenalOps.Core.Jobs;
 using AirsenalOps.Core.Secrets;
 using AirsenalOps.Core.Storage;
 using AirsenalOps.Tests.Integration.Team;
@@ -100,6 +102,32 @@ public sealed class ReportsApiTests : IDisposable
         var o = body.GetProperty("optimisation");
         Assert.Equal(158.9, o.GetProperty("best_points").GetDouble());
         Assert.Equal("M.Salah", o.GetProperty("captain").GetString());
+    }
+
+    [Fact]
+    public async Task LatestOptimisation_IsTheRunTheOptimisationPageShows_NewestByCompletion_PipelinesIncluded()
+    {
+        var client = Client();
+        var t0 = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        var optimisation = OptimisationParser.ParseToJson(Fixture.Lines("optimise-current.txt"))!;
+        var pipelineOptimisation = optimisation.DeepClone().AsObject();
+        pipelineOptimisation["captain"] = "From the pipeline";
+        await InsertJobAsync("optimize", JobStatus.Completed, optimisation, t0);
+        // Finished after the optimise job: the pipeline's optimisation is the latest one.
+        await InsertJobAsync("pipeline", JobStatus.Completed, new JsonObject { ["type"] = "pipeline", ["optimisation"] = pipelineOptimisation }, t0.AddHours(1));
+        // Newer, but with nothing parsed (the old API rule took the newest non-null output; an empty one is no result).
+        await InsertJobAsync("optimize", JobStatus.Completed, new JsonObject(), t0.AddHours(2));
+        await InsertJobAsync("optimize", JobStatus.Failed, optimisation, t0.AddHours(3));
+
+        var body = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/reports/latest", UriKind.Relative));
+        var page = await Services.GetRequiredService<JobService>().GetLatestOptimisationAsync(CancellationToken.None);
+
+        var o = body.GetProperty("optimisation");
+        Assert.Equal("From the pipeline", o.GetProperty("captain").GetString());
+        Assert.Equal("optimisation", o.GetProperty("type").GetString());
+        Assert.Equal(page!.Job.Id, o.GetProperty("job_id").GetString());
+        Assert.Equal("pipeline", page.Job.Command);
+        Assert.Equal(t0.AddHours(1).AddMinutes(5), o.GetProperty("completed_at").GetDateTimeOffset());
     }
 
     [Fact]
