@@ -56,6 +56,9 @@ public sealed class FplClient(HttpClient http, FplBootstrapCache cache, IOptions
     public Task<FplEntry> GetEntryAsync(int teamId, CancellationToken cancellationToken) =>
         GetAsync<FplEntry>($"entry/{teamId}/", cancellationToken);
 
+    public Task<FplHistory> GetHistoryAsync(int teamId, CancellationToken cancellationToken) =>
+        GetAsync<FplHistory>($"entry/{teamId}/history/", cancellationToken);
+
     public Task<FplPicks> GetPicksAsync(int teamId, int gameweek, CancellationToken cancellationToken) =>
         GetAsync<FplPicks>($"entry/{teamId}/event/{gameweek}/picks/", cancellationToken);
 

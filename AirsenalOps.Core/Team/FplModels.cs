@@ -41,3 +41,11 @@ public sealed record FplEntry(
     int? SummaryOverallPoints,
     int? SummaryOverallRank,
     int? SummaryEventPoints);
+
+/// <summary>GET entry/{id}/history/: the season so far per gameweek, and the chips played.</summary>
+public sealed record FplHistory(IReadOnlyList<FplHistoryEvent> Current, IReadOnlyList<FplChipPlay>? Chips);
+
+public sealed record FplHistoryEvent(int Event, int Points, int TotalPoints, int Bank, int Value, int EventTransfers, int EventTransfersCost, int PointsOnBench);
+
+/// <summary>A chip played: FPL's name (wildcard, freehit, bboost, 3xc) and its gameweek.</summary>
+public sealed record FplChipPlay(string Name, DateTimeOffset? Time, int Event);

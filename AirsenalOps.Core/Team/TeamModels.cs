@@ -52,3 +52,12 @@ public sealed record TeamDiff(
     IReadOnlyList<DiffPlayer> OnlyInFpl,
     IReadOnlyList<DiffPlayer> OnlyInAirsenal,
     string Advice);
+
+/// <summary>A chip in the current half of the season: available, or played in <see cref="UsedInGameweek"/>.</summary>
+public sealed record ChipLeft(string Name, string Label, bool Available, int? UsedInGameweek);
+
+/// <summary>
+/// What the manager can still do for <see cref="NextGameweek"/>, from the public entry history: free transfers
+/// (worked out with FPL's rules, since only the logged-in my-team endpoint says it outright) and chips left.
+/// </summary>
+public sealed record TeamPlanning(int NextGameweek, int FreeTransfers, IReadOnlyList<ChipLeft> Chips);

@@ -56,6 +56,41 @@ public sealed class TeamService(FplClient fpl, AirsenalReports reports, TimeProv
             picks.ActiveChip);
     }
 
+    /// <summary>
+    /// Free transfers and chips left for the gameweek after <paramref name="current"/>'s, from entry/{id}/history/.
+    /// </summary>
+    /// <remarks>
+    /// FPL's rules since 2024/25: one free transfer a gameweek from GW2, unused ones roll over up to five, a
+    /// wildcard or free hit keeps the count as it was; each chip can be played once in GW1–19 and once in GW20–38.
+    /// </remarks>
+    public async Task<TeamPlanning> GetPlanningAsync(TeamCurrent current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var history = await fpl.GetHistoryAsync(current.TeamId, cancellationToken);
+        var chips = history.Chips ?? [];
+        var keeping = chips.Where(c => c.Name is "wildcard" or "freehit").Select(c => c.Event).ToHashSet();
+        var free = 1;
+        foreach (var gw in history.Current.Where(e => e.Event >= 2 && e.Event <= current.Gameweek.Id).OrderBy(e => e.Event))
+        {
+            if (!keeping.Contains(gw.Event))
+            {
+                free = Math.Min(5, Math.Max(0, free - gw.EventTransfers) + 1);
+            }
+        }
+
+        var next = current.Gameweek.Id + 1;
+        var (first, last) = next <= 19 ? (1, 19) : (20, 38);
+        var left = ChipNames.Select(chip =>
+        {
+            var used = chips.FirstOrDefault(c => c.Name == chip.Key && c.Event >= first && c.Event <= last);
+            return new ChipLeft(chip.Key, chip.Value, used is null, used?.Event);
+        }).ToList();
+        return new TeamPlanning(next, history.Current.Count == 0 ? 1 : free, left);
+    }
+
+    private static readonly KeyValuePair<string, string>[] ChipNames =
+        [new("wildcard", "Wildcard"), new("freehit", "Free Hit"), new("bboost", "Bench Boost"), new("3xc", "Triple Captain")];
+
     /// <summary>The first deadline still ahead, or null after the last gameweek.</summary>
     public async Task<NextDeadline?> GetNextDeadlineAsync(CancellationToken cancellationToken)
     {

@@ -197,4 +197,75 @@ public sealed class TeamPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal(2, _fpl.Count("/api/entry/742663/event/12/picks/"));
         Assert.Contains("Team refreshed from FPL.", Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message));
     }
+
+    [Fact]
+    public void FreeTransfersAndChipsLeft_ComeFromTheEntryHistory()
+    {
+        UseServices();
+
+        var page = Render<TeamPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=free-transfers]")), Patience);
+        // history.json: GW2–12 transfers 1,0,2,1,0,(wildcard GW7),1,0,2,0,1 leave 3 for GW13.
+        Assert.Equal("3 free transfers", page.Find("[data-testid=free-transfers]").TextContent.Trim());
+        Assert.Contains("For GW13", page.Find("[data-testid=team-planning]").TextContent, StringComparison.Ordinal);
+        var chips = page.FindAll("[data-testid=chip]").ToDictionary(c => c.GetAttribute("data-chip")!, c => c.TextContent.Trim());
+        Assert.Equal("Wildcard: played GW7", chips["wildcard"]);
+        Assert.Equal("Free Hit: available", chips["freehit"]);
+        Assert.Equal("Bench Boost: played GW9", chips["bboost"]);
+        Assert.Equal("Triple Captain: available", chips["3xc"]);
+        Assert.Equal(1, _fpl.Count("/api/entry/742663/history/"));
+    }
+
+    [Fact]
+    public void PitchCards_ShowPositionBadgesAndExpectedPoints_AndTheSuggestedTransfersWithTheBankAfter()
+    {
+        UseServices();
+        using (var db = new AirsenalDbBuilder(AirsenalDb))
+        {
+            var ids = new Dictionary<int, int>();
+            foreach (var fplId in Enumerable.Range(1, 15))
+            {
+                ids[fplId] = db.Player(fplId, $"Player {fplId}", null, "ARS", "MID", 50, "2526", 12);
+                db.Transaction(742663, ids[fplId], 1, 1, 50);
+            }
+
+            var odegaard = db.Player(99, "Martin Ødegaard", "Ødegaard", "ARS", "MID", 80, "2526", 12);
+            var gw13 = db.Fixture(13, "ARS", "CHE");
+            db.Prediction("run-13", ids[13], gw13, 6.25);
+            db.Prediction("run-13", ids[8], gw13, 5.0);
+            db.Suggestion(742663, ids[14], -1, 13, 2.5, "2026-11-25 10:00:00.123");
+            db.Suggestion(742663, odegaard, 1, 13, 2.5, "2026-11-25 10:00:00.123");
+        }
+
+        var page = Render<TeamPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(15, page.FindAll("[data-testid=pitch] [data-testid=pitch-player], [data-testid=bench] [data-testid=pitch-player]").Count), Patience);
+        Assert.Empty(page.FindAll("[data-testid=pitch] .mud-icon-root"));
+        var gk = page.Find("[data-row=GK] [data-testid=position-badge]");
+        Assert.Equal("GK", gk.TextContent.Trim());
+        var haaland = page.FindAll("[data-testid=pitch-player]").Single(c => c.TextContent.Contains("Haaland", StringComparison.Ordinal));
+        Assert.Equal("xP 6.3", haaland.QuerySelector("[data-testid=expected-points]")!.TextContent.Trim());
+        Assert.Contains("GW13", page.Find("[data-testid=expected-note]").TextContent, StringComparison.Ordinal);
+        var sold = Assert.Single(page.FindAll("[data-testid=pitch-player][data-sell=true]"));
+        Assert.Contains("Wood", sold.TextContent, StringComparison.Ordinal);
+        var buy = Assert.Single(page.FindAll("[data-testid=buys] [data-testid=pitch-player]"));
+        Assert.Contains("Ødegaard", buy.TextContent, StringComparison.Ordinal);
+        Assert.Contains("£8.0m", buy.TextContent, StringComparison.Ordinal);
+        // £1.5m in the bank + Wood's £7.0m − Ødegaard's £8.0m.
+        Assert.StartsWith("Bank after: £0.5m", page.Find("[data-testid=bank-after]").TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoPrediction_NoPlan_SaySo()
+    {
+        UseServices();
+        CreateAirsenalSquad(inSync: true);
+
+        var page = Render<TeamPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("No expected points", page.Find("[data-testid=expected-note]").TextContent, StringComparison.Ordinal), Patience);
+        Assert.Empty(page.FindAll("[data-testid=expected-points]"));
+        Assert.Contains("No suggested transfers", page.Find("[data-testid=no-suggestion]").TextContent, StringComparison.Ordinal);
+    }
 }

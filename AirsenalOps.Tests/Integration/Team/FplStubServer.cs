@@ -66,6 +66,7 @@ internal sealed class FplStubServer : IAsyncDisposable
             ? Results.Text(body, "text/html")
             : Fixture("bootstrap-static.json"));
         app.MapGet("/api/entry/{id:int}/", (int id) => id == 742663 ? Fixture("entry.json") : Results.NotFound(new { detail = "Not found." }));
+        app.MapGet("/api/entry/{id:int}/history/", (int id) => id == 742663 ? Fixture("history.json") : Results.NotFound(new { detail = "Not found." }));
         app.MapGet("/api/entry/{id:int}/event/{gw:int}/picks/", (int id, int gw) =>
             id == 742663 && gw == 12 ? Fixture("picks-12.json") : Results.NotFound(new { detail = "Not found." }));
         await app.StartAsync();

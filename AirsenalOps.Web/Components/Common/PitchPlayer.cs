@@ -19,6 +19,12 @@ public sealed record PitchPlayer(string Name, string Position)
 
     public int? BenchOrder { get; init; }
 
+    /// <summary>AIrsenal's expected points for the next gameweek, when a prediction covers it.</summary>
+    public double? ExpectedPoints { get; init; }
+
+    /// <summary>AIrsenal's plan sells him.</summary>
+    public bool Sell { get; init; }
+
     /// <summary>Drawn out, e.g. a player AIrsenal's squad does not have.</summary>
     public bool Highlighted { get; init; }
 
