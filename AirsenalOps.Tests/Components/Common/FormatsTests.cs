@@ -40,4 +40,42 @@ public sealed class FormatsTests
         Assert.Equal("61.25", Formats.Points(61.25));
         Assert.Equal("2m 00s", Formats.Duration(Now, Now.AddMinutes(2)));
     }
+
+    [Fact]
+    public void Local_ReadsInTheBrowsersZone_ToTheSecond_WithItsOffset()
+    {
+        var at = new DateTimeOffset(2026, 7, 1, 17, 30, 5, 123, TimeSpan.Zero);
+
+        Assert.Equal("2026-07-01 18:30:05 UTC+1", Formats.Local(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+        Assert.Equal("2026-07-02 02:30:05 UTC+9", Formats.Local(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")));
+        Assert.Equal("2026-07-01 23:00:05 UTC+5:30", Formats.Local(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata")));
+        Assert.Equal("2026-07-01 13:30:05 UTC-4", Formats.Local(at, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")));
+        // Winter in London is UTC+0: said as an offset, so it never reads like the "zone unknown" fallback.
+        Assert.Equal("2026-12-01 17:30:05 UTC+0", Formats.Local(at.AddMonths(5), TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
+    }
+
+    [Fact]
+    public void Local_WithoutAZone_FallsBackToLabelledUtc()
+    {
+        Assert.Equal("2026-11-27 20:00:00 UTC", Formats.Local(Now, null));
+        Assert.Equal("–", Formats.Local(null, TimeZoneInfo.Utc));
+    }
+
+    [Theory]
+    [InlineData("Asia/Tokyo", true)]
+    [InlineData("Not/AZone", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void BrowserTimeZone_TrustsOnlyZonesThisMachineKnows(string? id, bool known) =>
+        Assert.Equal(known, BrowserTimeZone.FromId(id).Zone is not null);
+
+    [Fact]
+    public void BrowserTimeZone_RefusesAnAbsurdlyLongId() =>
+        Assert.Null(BrowserTimeZone.FromId(new string('a', 5000)).Zone);
+
+    [Fact]
+    public void Progress_GivesTheEtaInTheBrowsersZone() =>
+        Assert.Equal(
+            "50% · ETA 2026-11-28 05:10:00 UTC+9 (in 10m 00s)",
+            Formats.Progress(50, null, null, Now.AddMinutes(10), Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")));
 }

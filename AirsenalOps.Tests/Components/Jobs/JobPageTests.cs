@@ -150,7 +150,7 @@ public sealed class JobPageTests : CoreTestContext
             () =>
             {
                 var text = page.Find("[data-testid=job-logs-purged]").TextContent;
-                Assert.Contains("purged by retention on 2026-11-01 03:00 UTC", text, StringComparison.Ordinal);
+                Assert.Contains("purged by retention on 2026-11-01 03:00:00 UTC", text, StringComparison.Ordinal);
                 Assert.Contains("LOG_RETENTION_DAYS", text, StringComparison.Ordinal);
                 Assert.Contains("1,234 lines", text, StringComparison.Ordinal);
             },

@@ -44,6 +44,40 @@ public sealed class MainLayoutTests : CoreTestContext
     }
 
     [Fact]
+    public void Times_ReadInTheZoneTheBrowserReports()
+    {
+        JSInterop.Setup<string?>("airsenalOps.timeZone").SetResult("Asia/Tokyo");
+        RenderFragment body = builder =>
+        {
+            builder.OpenComponent<AirsenalOps.Web.Components.Common.LocalTime>(0);
+            builder.AddAttribute(1, "Value", (DateTimeOffset?)new DateTimeOffset(2026, 12, 5, 11, 0, 7, TimeSpan.Zero));
+            builder.CloseComponent();
+        };
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body));
+
+        layout.WaitForAssertion(() => Assert.Equal("2026-12-05 20:00:07 UTC+9", layout.Find("span.local-time").TextContent), Patience);
+        Assert.NotEmpty(layout.FindAll("[data-circuit-ready]"));
+    }
+
+    [Fact]
+    public void Times_StayInLabelledUtc_WhenTheBrowserSendsAZoneThisMachineDoesNotKnow()
+    {
+        JSInterop.Setup<string?>("airsenalOps.timeZone").SetResult("Mars/Olympus_Mons");
+        RenderFragment body = builder =>
+        {
+            builder.OpenComponent<AirsenalOps.Web.Components.Common.LocalTime>(0);
+            builder.AddAttribute(1, "Value", (DateTimeOffset?)new DateTimeOffset(2026, 12, 5, 11, 0, 7, TimeSpan.Zero));
+            builder.CloseComponent();
+        };
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, body));
+
+        layout.WaitForAssertion(() => Assert.NotEmpty(layout.FindAll("[data-circuit-ready]")), Patience);
+        Assert.Equal("2026-12-05 11:00:07 UTC", layout.Find("span.local-time").TextContent);
+    }
+
+    [Fact]
     public void Dialogs_CloseOnEscape() =>
         Assert.True(Render<MainLayout>(p => p.Add(l => l.Body, Page)).FindComponent<MudBlazor.MudDialogProvider>().Instance.CloseOnEscapeKey);
 

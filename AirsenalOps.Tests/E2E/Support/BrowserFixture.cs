@@ -40,13 +40,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile with a desktop-sized window.</summary>
-    public async Task<IBrowserContext> NewContextAsync()
+    /// <summary>
+    /// A fresh browser profile with a desktop-sized window (or <paramref name="viewport"/>, e.g. a phone), in
+    /// the machine's time zone or <paramref name="timezoneId"/> (an IANA id Chromium emulates).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(string? timezoneId = null, ViewportSize? viewport = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 900 },
             ColorScheme = ColorScheme.Light,
+            TimezoneId = timezoneId,
         });
         // A loaded 2-core machine renders slowly: waits are generous, assertions still fail for real.
         context.SetDefaultTimeout(30_000);

@@ -13,6 +13,9 @@ window.airsenalOps = {
     URL.revokeObjectURL(url);
   },
 
+  // The browser's IANA time zone ("Europe/London"), so the server can show times as the user reads them.
+  timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+
   scrollToBottom: (element) => {
     if (element) {
       element.scrollTop = element.scrollHeight;
