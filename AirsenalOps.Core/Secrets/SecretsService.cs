@@ -18,6 +18,12 @@ public sealed partial class SecretsService(IStorage storage, SecretCipher cipher
     /// <summary>Raised after a key is written or deleted (the admin identity cache listens).</summary>
     public event Action<string>? Changed;
 
+    /// <summary>
+    /// Another console on the same store wrote <paramref name="key"/> (seen by polling its <c>updated_at</c>): the
+    /// listeners drop what they cached, as after a write of this console.
+    /// </summary>
+    public void OnChangedElsewhere(string key) => Changed?.Invoke(key);
+
     public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken cancellationToken)
     {
         var stored = (await storage.Secrets.ListAsync(cancellationToken)).ToDictionary(s => s.Key, StringComparer.Ordinal);

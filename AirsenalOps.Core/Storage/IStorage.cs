@@ -23,6 +23,9 @@ public interface IStorage
     /// <summary>The audit log: append and read, nothing else.</summary>
     IAuditStore Audit { get; }
 
+    /// <summary>Claims and revocations shared by every console on this store.</summary>
+    IClaimStore Claims { get; }
+
     /// <summary>Creates tables, collections and indexes; safe to call more than once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -173,4 +176,27 @@ public interface IAuditStore
 
     /// <summary>How many entries match the query's filters (its paging is ignored).</summary>
     Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What several consoles on one store agree on without a lock: the first to claim a key holds it until it
+/// expires (a schedule's occurrence, a webhook's event), and facts all of them must see (a revoked session).
+/// Each operation is one atomic write or read of one key.
+/// </summary>
+public interface IClaimStore
+{
+    /// <summary>
+    /// Takes <see cref="ClaimRecord.Key"/> for <see cref="ClaimRecord.Holder"/> if nobody holds it, or its claim
+    /// expired by <paramref name="now"/>. True for exactly one of several consoles that race for the same key.
+    /// </summary>
+    Task<bool> TryClaimAsync(ClaimRecord claim, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Writes the claim whoever held the key (a revocation, a marker).</summary>
+    Task PutAsync(ClaimRecord claim, CancellationToken cancellationToken);
+
+    /// <summary>The claim on the key, or null when there is none or it expired by <paramref name="now"/>.</summary>
+    Task<ClaimRecord?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the claims that expired by <paramref name="now"/>; returns how many.</summary>
+    Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

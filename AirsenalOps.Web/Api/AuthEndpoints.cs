@@ -14,6 +14,8 @@ public sealed record HashPasswordRequest(string? Password);
 
 public sealed record HashPasswordResponse(string Hash);
 
+public sealed record LogoutResponse(bool Success);
+
 /// <summary>The peer's /api/auth routes: login for a bearer token, a token check, and a bcrypt helper.</summary>
 public static class AuthEndpoints
 {
@@ -21,7 +23,9 @@ public static class AuthEndpoints
     {
         app.MapPost(ApiExtensions.Prefix + "/auth/login", LoginAsync).AllowAnonymous();
         app.MapPost(ApiExtensions.Prefix + "/auth/hash-password", HashPassword).AllowAnonymous();
-        app.MapProtectedApi("/auth").MapGet("/check", Check);
+        var group = app.MapProtectedApi("/auth");
+        group.MapGet("/check", Check);
+        group.MapPost("/logout", LogoutAsync);
         return app;
     }
 
@@ -53,6 +57,26 @@ public static class AuthEndpoints
 
     internal static IResult Check(HttpContext context) =>
         TypedResults.Ok(new AuthCheckResponse(AdminTokenValidator.EmailOf(context.User) ?? string.Empty, true));
+
+    /// <summary>
+    /// Signs the presented bearer token out: every console sharing the store refuses it from now on (within
+    /// <see cref="AdminSessions.RecheckAfter"/>), until it would have expired anyway. Ours only: the peer had no logout.
+    /// </summary>
+    internal static async Task<IResult> LogoutAsync(HttpContext context, AdminSessions sessions, TimeProvider time)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "Sign-out takes the token in the Authorization header");
+        }
+
+        var expires = long.TryParse(context.User.FindFirst("exp")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : time.GetUtcNow() + AdminTokens.DefaultLifetime;
+        await sessions.RevokeTokenAsync(header[bearer.Length..].Trim(), expires, context.RequestAborted);
+        return TypedResults.Ok(new LogoutResponse(true));
+    }
 
     internal static IResult HashPassword(HashPasswordRequest? request, PasswordHasher hasher) =>
         PasswordHasher.Problem(request?.Password) is { } problem

@@ -97,9 +97,11 @@ public sealed record AdminTokenResult(AdminTokenStatus Status, string? Email, st
 /// same rules as the API's bearer handler, including "is this the admin" and "is it from before a change of
 /// the admin's credentials" (<see cref="StaleReasonAsync"/>, which the bearer handler calls too).
 /// </summary>
-public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, AdminAccount admin, AdminCredentialChanges changes)
+public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer, AdminAccount admin, AdminCredentialChanges changes, AdminSessions sessions)
 {
     public const string StaleDetail = "Token was issued before the admin's credentials changed: sign in again";
+
+    public const string RevokedDetail = "Token was signed out: sign in again";
 
     public async Task<AdminTokenResult> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
@@ -126,6 +128,12 @@ public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer
         if (await StaleReasonAsync(new ClaimsPrincipal(result.ClaimsIdentity), cancellationToken) is { } stale)
         {
             return new(AdminTokenStatus.Stale, email, stale);
+        }
+
+        // A signed-out token is refused like a stale one (401, WebSocket close 1008), on every console.
+        if (await RevokedReasonAsync(token, cancellationToken) is { } revoked)
+        {
+            return new(AdminTokenStatus.Stale, email, revoked);
         }
 
         return new(AdminTokenStatus.Valid, email, "ok", new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
@@ -161,6 +169,10 @@ public sealed class AdminTokenValidator(IOptionsMonitor<JwtBearerOptions> bearer
             ? null
             : StaleDetail;
     }
+
+    /// <summary>Why the token no longer counts because it was signed out (on any console), or null.</summary>
+    internal async Task<string?> RevokedReasonAsync(string token, CancellationToken cancellationToken) =>
+        await sessions.IsTokenRevokedAsync(token, cancellationToken) ? RevokedDetail : null;
 
     internal async Task<bool> IsAdminAsync(string? email, CancellationToken cancellationToken) =>
         (await admin.GetAsync(cancellationToken))?.Is(email) == true;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AirsenalOps.Web.Auth;
@@ -39,6 +40,7 @@ public static class AuthExtensions
         services.AddSingleton<AdminSocketLeases>();
         services.AddSingleton<JobSocketTokenCheck>(sp => sp.GetRequiredService<AdminSocketLeases>().GrantAsync);
         services.AddSingleton<AdminSessions>();
+        services.AddHostedService<SharedAuthWatcher>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
 
         // Cookies must survive a restart: keep the Data Protection keys with the console's data.
@@ -87,6 +89,11 @@ public static class AuthExtensions
                         if (context.Principal is { } user && await validator.StaleReasonAsync(user, context.HttpContext.RequestAborted) is { } stale)
                         {
                             context.Fail(new StaleAdminTokenException(stale));
+                        }
+                        else if (context.SecurityToken is JsonWebToken jwt
+                            && await validator.RevokedReasonAsync(jwt.EncodedToken, context.HttpContext.RequestAborted) is { } revoked)
+                        {
+                            context.Fail(new StaleAdminTokenException(revoked));
                         }
                     },
                     // Every API error is {"detail"}: say why the token was refused.

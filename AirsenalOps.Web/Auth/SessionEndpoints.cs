@@ -70,7 +70,7 @@ public static partial class SessionEndpoints
         var result = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         if (result.Principal is { } user)
         {
-            sessions.Revoke(user);
+            await sessions.RevokeAsync(user, context.RequestAborted);
         }
 
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

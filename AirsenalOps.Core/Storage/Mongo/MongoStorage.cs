@@ -6,7 +6,7 @@ namespace AirsenalOps.Core.Storage.Mongo;
 /// <summary>
 /// The MongoDB adapter, on the peer console's collections (`jobs`, `secrets`) plus `job_logs`
 /// for log lines, which would otherwise hit the 16 MB document limit, and our own (`schedules`,
-/// `webhooks`, `webhook_deliveries`, `audit_log`).
+/// `webhooks`, `webhook_deliveries`, `audit_log`, `claims`).
 /// </summary>
 public sealed class MongoStorage : IStorage
 {
@@ -37,6 +37,7 @@ public sealed class MongoStorage : IStorage
         Schedules = new MongoScheduleStore(_database.GetCollection<BsonDocument>("schedules"));
         Notifications = new MongoNotificationsStore(_database.GetCollection<BsonDocument>("webhooks"), _database.GetCollection<BsonDocument>("webhook_deliveries"));
         Audit = new MongoAuditStore(_database.GetCollection<BsonDocument>("audit_log"));
+        Claims = new MongoClaimStore(_database.GetCollection<BsonDocument>("claims"));
     }
 
     public string Kind => "mongodb";
@@ -52,6 +53,8 @@ public sealed class MongoStorage : IStorage
     public INotificationsStore Notifications { get; }
 
     public IAuditStore Audit { get; }
+
+    public IClaimStore Claims { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -78,6 +81,9 @@ public sealed class MongoStorage : IStorage
             cancellationToken: cancellationToken);
         await _database.GetCollection<BsonDocument>("schedules").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("id"), new CreateIndexOptions { Unique = true }),
+            cancellationToken: cancellationToken);
+        await _database.GetCollection<BsonDocument>("claims").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("key"), new CreateIndexOptions { Unique = true }),
             cancellationToken: cancellationToken);
         var audit = _database.GetCollection<BsonDocument>("audit_log").Indexes;
         await audit.CreateOneAsync(

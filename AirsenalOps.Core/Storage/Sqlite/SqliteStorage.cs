@@ -46,6 +46,7 @@ public sealed class SqliteStorage : IStorage
         Secrets = new SqliteSecretStore(this);
         Schedules = new SqliteScheduleStore(this);
         Notifications = new SqliteNotificationsStore(this);
+        Claims = new SqliteClaimStore(this);
         Audit = new SqliteAuditStore(this);
     }
 
@@ -64,6 +65,8 @@ public sealed class SqliteStorage : IStorage
     public INotificationsStore Notifications { get; }
 
     public IAuditStore Audit { get; }
+
+    public IClaimStore Claims { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -150,6 +153,7 @@ public sealed class SqliteStorage : IStorage
                 written_at TEXT NOT NULL);
             """, cancellationToken);
         await ExecuteAsync(connection, SqliteAuditStore.Schema, cancellationToken);
+        await ExecuteAsync(connection, SqliteClaimStore.Schema, cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, SqliteJobLogStore.CreateSql, cancellationToken);
         await ExecuteAsync(connection, transaction, SqliteJobLogStore.SearchCreateSql, cancellationToken);

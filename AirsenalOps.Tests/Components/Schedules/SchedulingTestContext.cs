@@ -160,6 +160,8 @@ public sealed class FlakyStorage(IStorage inner) : IStorage, ISchedulesStore, IN
 
     public IAuditStore Audit => inner.Audit;
 
+    public IClaimStore Claims => inner.Claims;
+
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);

@@ -68,7 +68,7 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
         };
 
         Assert.True(await sessions.IsValidAsync(user, CancellationToken.None));
-        sessions.Revoke(user);
+        await sessions.RevokeAsync(user, CancellationToken.None);
 
         await anonymous.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(await sessions.IsValidAsync(user, CancellationToken.None));

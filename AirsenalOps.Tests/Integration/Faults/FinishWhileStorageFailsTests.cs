@@ -80,6 +80,8 @@ public sealed class FinishWhileStorageFailsTests
 
         public IAuditStore Audit => Inner.Audit;
 
+        public IClaimStore Claims => Inner.Claims;
+
         public Task InitializeAsync(CancellationToken cancellationToken) => Inner.InitializeAsync(cancellationToken);
 
         public Task PingAsync(CancellationToken cancellationToken)

@@ -155,6 +155,8 @@ public sealed class JobListCacheTests : IDisposable
 
         public IAuditStore Audit => inner.Audit;
 
+        public IClaimStore Claims => inner.Claims;
+
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
         public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);

@@ -97,6 +97,8 @@ public sealed class StorageProbeTests
 
         public IAuditStore Audit => throw new NotSupportedException();
 
+        public IClaimStore Claims => throw new NotSupportedException();
+
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task PingAsync(CancellationToken cancellationToken)
