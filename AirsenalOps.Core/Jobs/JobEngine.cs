@@ -17,6 +17,9 @@ public sealed partial class JobEngine : BackgroundService
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the engine stays without a job before it gives the job's memory back (see <see cref="TrimWhenIdleAsync"/>).</summary>
+    internal static readonly TimeSpan IdleTrimDelay = TimeSpan.FromSeconds(2);
+
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
     private readonly JobStateChanger _changer;
@@ -203,6 +206,34 @@ public sealed partial class JobEngine : BackgroundService
             _running.TryRemove(job.Id, out _);
             cancel.Dispose();
             Wake();
+            if (_running.IsEmpty)
+            {
+                _ = TrimWhenIdleAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once no job has run for a moment, one full compacting collection that also returns the freed memory to the
+    /// system. Without it the garbage of the last job's lines stayed in the heap while the console sat idle (no
+    /// allocation, so no collection): 20 jobs of 100,000 lines left the resident set 75–120 MB above its idle
+    /// figure (bench/, memory part). A job is minutes of AIrsenal; one blocking collection of an idle heap after
+    /// it costs milliseconds, and a job that starts in the meantime skips it.
+    /// </summary>
+    private async Task TrimWhenIdleAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(IdleTrimDelay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (_running.IsEmpty)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 
