@@ -17,6 +17,9 @@ public sealed partial class JobEngine : BackgroundService
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the engine stays without a job before it gives the job's memory back (see <see cref="TrimWhenIdleAsync"/>).</summary>
+    internal static readonly TimeSpan IdleTrimDelay = TimeSpan.FromSeconds(2);
+
     private readonly IStorage _storage;
     private readonly CommandCatalogue _catalogue;
     private readonly JobStateChanger _changer;
@@ -203,6 +206,33 @@ public sealed partial class JobEngine : BackgroundService
             _running.TryRemove(job.Id, out _);
             cancel.Dispose();
             Wake();
+            if (_running.IsEmpty)
+            {
+                _ = TrimWhenIdleAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once no job has run for a moment, gives the last job's memory back (<see cref="IdleMemory"/>). Without it the
+    /// garbage of its lines stayed in the heap while the console sat idle (no allocation, so no collection). A job
+    /// is minutes of AIrsenal; one blocking collection of an idle heap after it costs milliseconds, and a job that
+    /// starts in the meantime skips it.
+    /// </summary>
+    private async Task TrimWhenIdleAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(IdleTrimDelay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (_running.IsEmpty)
+        {
+            IdleMemory.Release();
         }
     }
 
