@@ -25,8 +25,6 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<JobEngine>());
         services.AddSingleton<JobService>();
-        services.AddSingleton<LogSearch>();
-        services.AddHostedService<LogSearchIndexWorker>();
         return builder;
     }
 

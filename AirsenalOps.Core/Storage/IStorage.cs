@@ -103,20 +103,6 @@ public interface IJobLogStore
     /// MongoDB: the UTF-8 text of its line documents), for jobs that have lines.
     /// </summary>
     Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// A page of stored lines that match <paramref name="query"/> (see <see cref="LogSearchQuery"/>), found through an
-    /// index: the embedded store's FTS5 table, MongoDB's index on each line's words. Both adapters implement it; the
-    /// default is for test doubles that never search.
-    /// </summary>
-    Task<LogSearchResult> SearchAsync(LogSearchQuery query, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("This log store does not search.");
-
-    /// <summary>
-    /// One bounded step of indexing lines the search index does not hold yet (lines stored before it existed, or, on
-    /// the embedded store, since its last step); how many it indexed, 0 when the index is complete.
-    /// </summary>
-    Task<long> IndexForSearchAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 }
 
 public interface ISecretStore

@@ -10,7 +10,7 @@ namespace AirsenalOps.Core.Storage.Mongo;
 /// writers number from <see cref="LastSeqAsync"/>. Everything above the store (page, API, download, WebSocket,
 /// retention) then sees one numbered log.
 /// </summary>
-internal sealed partial class MongoJobLogStore(IMongoCollection<BsonDocument> logs, IMongoCollection<BsonDocument> jobs) : IJobLogStore
+internal sealed class MongoJobLogStore(IMongoCollection<BsonDocument> logs, IMongoCollection<BsonDocument> jobs) : IJobLogStore
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
@@ -25,7 +25,6 @@ internal sealed partial class MongoJobLogStore(IMongoCollection<BsonDocument> lo
                     ["ts"] = StorageJson.FormatDate(line.Time),
                     ["stream"] = StorageJson.ToText(line.Source),
                     ["text"] = line.Text,
-                    [WordsField] = Words(line.Text),
                 }),
                 new InsertManyOptions { IsOrdered = true },
                 cancellationToken);

@@ -69,7 +69,6 @@ public sealed class MongoStorage : IStorage
             new CreateIndexModel<BsonDocument>(
                 Builders<BsonDocument>.IndexKeys.Ascending("job_id").Ascending("seq"), new CreateIndexOptions { Unique = true }),
             cancellationToken: cancellationToken);
-        await _database.GetCollection<BsonDocument>("job_logs").Indexes.CreateManyAsync(MongoJobLogStore.SearchIndexes(), cancellationToken);
         await _database.GetCollection<BsonDocument>("secrets").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("key"), new CreateIndexOptions { Unique = true }),
             cancellationToken: cancellationToken);

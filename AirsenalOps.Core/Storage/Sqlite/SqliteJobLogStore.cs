@@ -11,7 +11,7 @@ namespace AirsenalOps.Core.Storage.Sqlite;
 /// costs about what copying its bytes costs. Reads find the chunks that hold the lines asked for and
 /// decode only those, so paging, tail, count and delete stay cheap on a million-line log.
 /// </summary>
-internal sealed partial class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
+internal sealed class SqliteJobLogStore(SqliteStorage storage) : IJobLogStore
 {
     internal const string CreateSql = """
         CREATE TABLE IF NOT EXISTS job_log_chunks (
@@ -153,10 +153,8 @@ internal sealed partial class SqliteJobLogStore(SqliteStorage storage) : IJobLog
                 var deleted = Convert.ToInt64(await command.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
                 if (deleted > 0)
                 {
-                    await ForgetForSearchAsync(command, token);
                     command.CommandText = "DELETE FROM job_log_chunks WHERE job_id = $job;";
                     await command.ExecuteNonQueryAsync(token);
-                    await ForgetDeletedForSearchAsync(command, token);
                 }
 
                 return deleted;

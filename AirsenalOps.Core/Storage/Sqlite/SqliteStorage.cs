@@ -109,7 +109,6 @@ public sealed class SqliteStorage : IStorage
                 await ExecuteAsync(connection, "PRAGMA auto_vacuum = INCREMENTAL;", cancellationToken);
                 if (await ScalarAsync(connection, "PRAGMA auto_vacuum;", cancellationToken) != IncrementalVacuum)
                 {
-                    await ExecuteAsync(connection, SqliteJobLogStore.SearchDropSql, cancellationToken);
                     await ExecuteAsync(connection, "VACUUM;", cancellationToken);
                 }
             }
@@ -156,7 +155,6 @@ public sealed class SqliteStorage : IStorage
         await ExecuteAsync(connection, SqliteClaimStore.Schema, cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, SqliteJobLogStore.CreateSql, cancellationToken);
-        await ExecuteAsync(connection, transaction, SqliteJobLogStore.SearchCreateSql, cancellationToken);
         await SqliteJobLogStore.MigrateRowTableAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
