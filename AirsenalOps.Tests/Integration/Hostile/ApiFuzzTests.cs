@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AirsenalOps.Tests.Integration.Auth;
 using AirsenalOps.Tests.Integration.Team;
 using Xunit.Abstractions;
 
@@ -83,7 +84,10 @@ public sealed class ApiFuzzTests(ITestOutputHelper output) : IAsyncLifetime, IDi
         // Still alive and still serving the admin.
         using var health = await anonymous.GetAsync(new Uri("/api/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        using var jobs = await authorized.GetAsync(new Uri("/api/jobs", UriKind.Relative));
+        // A fresh token: the fuzzer may have posted the admin's own token to /api/auth/logout, which revokes it.
+        using var login = _console.Client();
+        using var admin = _console.Client(await AuthTestData.LoginAsync(login));
+        using var jobs = await admin.GetAsync(new Uri("/api/jobs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, jobs.StatusCode);
     }
 
