@@ -21,6 +21,8 @@ public sealed class AdminTokens(JwtSigningKey key, TimeProvider time, IOptions<J
 
     public const string IssuedAtClaim = "iat";
 
+    public const string TokenIdClaim = "jti";
+
     /// <summary>The peer's token lifetime, and the session cookie's.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(12);
 
@@ -32,7 +34,9 @@ public sealed class AdminTokens(JwtSigningKey key, TimeProvider time, IOptions<J
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
-            Claims = new Dictionary<string, object> { [EmailClaim] = admin.Email, [StampClaim] = admin.Stamp },
+            // A token id of its own: two sign-ins in the same second would otherwise be the same string, and
+            // signing one out (revocations are kept by the token's hash) would sign out the other.
+            Claims = new Dictionary<string, object> { [EmailClaim] = admin.Email, [StampClaim] = admin.Stamp, [TokenIdClaim] = Guid.NewGuid().ToString("N") },
             IssuedAt = now,
             Expires = now + Lifetime,
             SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),

@@ -33,6 +33,22 @@ public sealed class TokenValidatorAndCircuitTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoTokensIssuedAtOnce_AreDistinct_AndSigningOneOutKeepsTheOther()
+    {
+        _ = _factory.CreateClient();
+        var tokens = _factory.Services.GetRequiredService<AdminTokens>();
+        var admin = (await _factory.Services.GetRequiredService<AdminAccount>().GetAsync(CancellationToken.None))!;
+        var first = tokens.Issue(admin);
+        var second = tokens.Issue(admin);
+        Assert.NotEqual(first, second);
+
+        await _factory.Services.GetRequiredService<AdminSessions>().RevokeTokenAsync(first, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        var validator = _factory.Services.GetRequiredService<AdminTokenValidator>();
+        Assert.False((await validator.ValidateAsync(first, CancellationToken.None)).IsValid);
+        Assert.Equal(AdminTokenStatus.Valid, (await validator.ValidateAsync(second, CancellationToken.None)).Status);
+    }
+
+    [Fact]
     public async Task JobsWebSocketTokenCheck_IsTheAdminTokenValidator()
     {
         _ = _factory.CreateClient();
